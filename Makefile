@@ -1,0 +1,67 @@
+# xen-ttm: build Linux 6.12 + Xen 4.20 with our patch series and boot them
+# under QEMU.  See README.md and docs/workflow.md.
+#
+# Overrides: LINUX_SRC=<tree|tarball>  XEN_SRC=<tree|tarball>  JOBS=<n>
+#            TESTS="<scenario> ..."    (make test: only these system scenarios)
+
+SHELL := /bin/bash
+S := scripts
+export LINUX_SRC XEN_SRC JOBS TESTS
+
+.PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot \
+	test unit-test export check-series update-lock clean clean-trees distclean help
+
+all: build
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## build         install host packages, fetch sources, apply the series, build everything
+build:
+	@$(S)/build-all.sh
+
+## deps fetch prepare linux xen tools initramfs   run the stages up to that one
+deps fetch prepare linux xen tools initramfs:
+	@$(S)/build-all.sh $@
+
+## run           build, then boot Xen + dom0 with a shell on this terminal (C-a x quits)
+run: build
+	@echo "monitor: build/qemu-monitor.sock (make screenshot saves the display)"
+	@MONITOR=$(CURDIR)/build/qemu-monitor.sock $(S)/boot.sh
+
+## screenshot    save dom0's display as build/logs/screenshot.png (from a running 'make run', else a fresh boot)
+screenshot:
+	@$(S)/screenshot.sh build/logs/screenshot.png
+
+## test          build, then run every test suite (last line: N passed, N failed)
+test: build
+	@tests/run.sh
+
+## unit-test     host-side unit tests only (no build, no boot)
+unit-test:
+	@SYSTEM=0 tests/run.sh
+
+## export        write the commits of build/linux and build/xen back into the series
+export:
+	@$(S)/series.sh export linux
+	@$(S)/series.sh export xen
+
+## check-series  do the series in the repo and the build trees agree?
+check-series:
+	@$(S)/series.sh check
+
+## update-lock   move config/sources.lock to what the registry serves now
+update-lock:
+	@rm -f config/sources.lock && $(S)/fetch-sources.sh
+
+## clean         remove build products, keep the prepared trees
+clean:
+	rm -rf build/linux-obj build/linux-mods build/xen-obj build/xen-dist build/initramfs \
+		build/*.gz build/logs
+
+## clean-trees   remove the prepared trees (unexported work in them is lost)
+clean-trees:
+	rm -rf build/linux build/xen build/.applied
+
+distclean:
+	rm -rf build

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Boot Xen + the Linux PV dom0 under QEMU (TCG: KVM hangs on these machines).
+#
+# Memory layout: 4 GiB with only 1 GiB below 4 GiB, dom0 given 1 GiB, so Xen
+# places dom0's own frames above 4 GiB and low memory is a scarce resource,
+# as on the hosts this project is about.
+#
+# Environment:
+#   SERIAL=stdio|<file>   where the serial console goes (default: stdio, interactive)
+#   MONITOR=<socket>      QEMU monitor on a unix socket (screendump etc.)
+#   XEN_ARGS, DOM0_ARGS   appended to Xen's / dom0's command line
+#   MACHINE, MEM          QEMU machine and memory (defaults above)
+#   QEMU_EXTRA            more QEMU arguments
+#   XEN, BZIMAGE, INITRD  images (default: the ones in build/)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+XEN=${XEN:-$BUILD/xen-obj/xen}
+BZIMAGE=${BZIMAGE:-$BUILD/linux-obj/arch/x86/boot/bzImage}
+INITRD=${INITRD:-$BUILD/dom0-initrd.gz}
+MACHINE=${MACHINE:-pc,max-ram-below-4g=1G}
+MEM=${MEM:-4096}
+SERIAL=${SERIAL:-stdio}
+
+for f in "$XEN" "$BZIMAGE" "$INITRD"; do
+	[ -f "$f" ] || die "$f is missing: build first (make build)"
+done
+
+xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2"
+xen_cmdline="$xen_cmdline loglvl=all guest_loglvl=all noreboot ${XEN_ARGS:-}"
+dom0_cmdline="console=tty0 console=hvc0 earlyprintk=xen loglevel=6 ${DOM0_ARGS:-}"
+
+args=(-accel tcg -cpu max,-smap,-smep,-pku,-la57 -smp 2
+	-machine "$MACHINE" -m "$MEM" -no-reboot -display none
+	-kernel "$XEN" -append "$xen_cmdline"
+	-initrd "$BZIMAGE $dom0_cmdline,$INITRD")
+if [ "$SERIAL" = stdio ]; then
+	args+=(-serial mon:stdio)
+else
+	args+=(-serial "file:$SERIAL" -monitor none)
+fi
+[ -n "${MONITOR:-}" ] && args+=(-chardev "socket,id=mon1,path=$MONITOR,server=on,wait=off"
+	-mon chardev=mon1,mode=readline)
+# shellcheck disable=SC2206
+[ -n "${QEMU_EXTRA:-}" ] && args+=($QEMU_EXTRA)
+
+exec qemu-system-x86_64 "${args[@]}"

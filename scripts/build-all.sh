@@ -1,0 +1,23 @@
+#!/bin/bash
+# Everything from a fresh checkout to bootable images, one line per stage.
+# Logs: build/logs/<stage>.log.   build-all.sh [last-stage]  (deps fetch prepare
+# linux xen tools initramfs) stops after the named stage.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+S=$TOP/scripts
+last=${1:-initramfs}
+n=0
+step() {
+	local name=$1
+	n=$((n + 1))
+	stage "$n/7" "$@" || exit 1
+	[ "$name" != "$last" ] || exit 0
+}
+step deps "installing host packages" -- "$S/deps.sh"
+step fetch "fetching Linux 6.12 and Xen 4.20 sources (private apt)" -- "$S/fetch-sources.sh"
+step prepare "applying linux-patches, xen-hooks, libxl-config" -- \
+	sh -c "'$S/series.sh' prepare linux && '$S/series.sh' prepare xen"
+step linux "building Linux 6.12" -- "$S/build-linux.sh"
+step xen "building the Xen 4.20 hypervisor" -- "$S/build-xen.sh" hypervisor
+step tools "building the Xen 4.20 tools" -- "$S/build-xen.sh" tools
+step initramfs "building the dom0 and guest initramfs" -- "$S/mk-initramfs.sh"

@@ -1,0 +1,56 @@
+#!/bin/bash
+# Build Xen from build/xen.
+#   build-xen.sh hypervisor [objdir] [kconfig fragment...]
+#       out of tree into build/xen-obj (or objdir): default config + fragments
+#   build-xen.sh tools
+#       in tree; installed into build/xen-dist
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SRC=$BUILD/xen
+DIST=$BUILD/xen-dist
+[ -d "$SRC/.git" ] || die "build/xen is not prepared (make prepare)"
+CC=$(cc_wrapper)
+
+hypervisor() {
+	local obj=${1:-$BUILD/xen-obj} inputs stamp
+	shift || true
+	inputs=$(cat /dev/null "$@" | sha256sum)
+	stamp=$obj/.xen-ttm-config-inputs
+	mkdir -p "$obj"
+	if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; then
+		make -C "$SRC/xen" O="$obj" defconfig
+		if [ $# -gt 0 ]; then
+			cat "$@" >>"$obj/.config"
+			make -C "$SRC/xen" O="$obj" olddefconfig
+		fi
+		echo "$inputs" >"$stamp"
+	fi
+	make -C "$SRC/xen" O="$obj" CC="$CC" -j"$JOBS"
+	ls -l "$obj/xen-syms" "$obj/xen"
+}
+
+tools() {
+	if dpkg -s libxen-dev >/dev/null 2>&1; then
+		die "libxen-dev is installed: its headers in /usr/include shadow the tree's and break the tools build; apt-get remove libxen-dev"
+	fi
+	cd "$SRC"
+	if [ ! -f config/Tools.mk ] || [ tools/configure -nt config/Tools.mk ]; then
+		CC="$CC" ./configure --prefix=/usr --disable-docs --disable-stubdom \
+			--disable-xen --disable-qemu-traditional --disable-rombios \
+			--disable-seabios --disable-ipxe --disable-ovmf --disable-ocamltools \
+			--disable-golang --disable-pvshim --disable-pygrub --disable-xsmpolicy \
+			--disable-monitors --with-system-qemu=/usr/bin/qemu-system-i386
+	fi
+	make -C tools/include -j"$JOBS"
+	make -C tools -j"$JOBS" CC="$CC"
+	rm -rf "$DIST"
+	make -C tools install DESTDIR="$DIST" CC="$CC"
+	ls -l "$DIST/usr/sbin/xl"
+}
+
+case ${1:-} in
+hypervisor) shift; hypervisor "$@" ;;
+tools) tools ;;
+*) die "usage: $0 hypervisor [objdir] [fragment...] | tools" ;;
+esac

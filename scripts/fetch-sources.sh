@@ -1,0 +1,154 @@
+#!/bin/bash
+# Fetch the bases we patch: Debian's linux-source-6.12 (binary package holding
+# the tarball) and the Xen 4.20 orig tarball (source package).  Both come from
+# Debian's registry through a private apt configuration (apt-private.sh).
+#
+# config/sources.lock pins versions and sha256.  A locked version that is still
+# served is used and verified; if the registry now serves another point release
+# we warn; if the locked one is gone we use what is served, warn, and rewrite
+# the lock (commit it once the series still applies).
+#
+# LINUX_SRC= / XEN_SRC= (a source tree or a tarball) skip the download.
+# Writes build/sources.env for the later stages.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+LOCK=${LOCK:-$TOP/config/sources.lock}
+DL=$CACHE/dl
+LINUX_PKG=linux-source-6.12
+XEN_PKG=xen
+APT="$TOP/scripts/apt-private.sh"
+mkdir -p "$DL" "$BUILD"
+
+lock_get() { [ -f "$LOCK" ] && sed -n "s/^$1=//p" "$LOCK" | head -n1 || true; }
+sha256() { sha256sum "$1" | cut -d' ' -f1; }
+
+# Versions of a binary package the registry serves, newest first.
+binary_versions() {
+	"$APT" policy "$1" | awk '/Version table:/ {t = 1; next}
+		t && /^ ( \*\*\*)? +[0-9]/ {sub(/\*\*\*/, ""); print $1}'
+}
+
+# Versions of a source package the registry lists, newest first.
+source_versions() {
+	"$APT" run -qq source --print-uris --only-source "$1" >/dev/null 2>&1 || true
+	apt-cache -o "Dir::Etc::SourceList=$CACHE/apt/sources.sources" \
+		-o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$CACHE/apt/lists" \
+		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= showsrc "$1" |
+		awk '/^Version:/ {print $2}' | sort -rV | uniq
+}
+
+# Pick the version to use: the locked one when served, else the newest served.
+pick_version() {
+	local what=$1 locked=$2 newest=$3 served=$4
+	[ -n "$newest" ] || die "the registry serves no $what (check /etc/apt/sources.list.d)"
+	if [ -z "$locked" ]; then
+		echo "$newest"
+	elif grep -qxF "$locked" <<<"$served"; then
+		[ "$locked" = "$newest" ] ||
+			warn "$what: the registry now serves $newest; using the locked $locked (make update-lock to move)"
+		echo "$locked"
+	else
+		warn "$what: locked version $locked is no longer served; using $newest and updating $LOCK"
+		echo "$newest"
+	fi
+}
+
+fetch_linux() {
+	local served ver deb tarball want
+	served=$(binary_versions $LINUX_PKG)
+	ver=$(pick_version $LINUX_PKG "$(lock_get LINUX_VERSION)" "$(head -n1 <<<"$served")" "$served")
+	deb=$DL/${LINUX_PKG}_${ver}_all.deb
+	if [ ! -s "$deb" ]; then
+		(cd "$DL" && "$APT" run -q download "$LINUX_PKG=$ver") || die "could not download $LINUX_PKG=$ver"
+	fi
+	want=$(lock_get LINUX_DEB_SHA256)
+	if [ "$(lock_get LINUX_VERSION)" = "$ver" ] && [ -n "$want" ] && [ "$(sha256 "$deb")" != "$want" ]; then
+		die "$deb: sha256 $(sha256 "$deb") does not match the lock ($want)"
+	fi
+	tarball=$DL/linux-source-$ver.tar.xz
+	if [ ! -s "$tarball" ]; then
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/src/linux-source-6.12.tar.xz >"$tarball.tmp"
+		mv "$tarball.tmp" "$tarball"
+	fi
+	LINUX_VERSION=$ver LINUX_DEB_SHA256=$(sha256 "$deb") LINUX_TARBALL=$tarball
+}
+
+# The orig tarball's expected sha256, from the Sources index.
+xen_orig_sum() {
+	"$APT" run -qq source --print-uris --only-source "$XEN_PKG=$1" 2>/dev/null |
+		awk '$2 ~ /\.orig\.tar\./ {print $2, $4}' | sed 's/SHA256://'
+}
+
+fetch_xen() {
+	local served ver name want got
+	served=$(source_versions $XEN_PKG | grep '^4\.20\.' || true)
+	ver=$(pick_version "xen 4.20 source" "$(lock_get XEN_VERSION)" "$(head -n1 <<<"$served")" "$served")
+	# Security-suite source packages may not be served: walk down the versions.
+	for v in $ver $(grep -vxF "$ver" <<<"$served"); do
+		read -r name want < <(xen_orig_sum "$v") || continue
+		if [ ! -s "$DL/$name" ]; then
+			# The .dsc may be missing on the mirror; the orig tarball is what we need.
+			(cd "$DL" && "$APT" run -q source --download-only --only-source "$XEN_PKG=$v") || true
+		fi
+		if [ -s "$DL/$name" ]; then
+			got=$(sha256 "$DL/$name")
+			[ "$got" = "$want" ] || die "$name: sha256 $got does not match the registry's $want"
+			[ "$v" = "$ver" ] || warn "xen $ver: orig tarball not served; using $v"
+			XEN_VERSION=$v XEN_ORIG_SHA256=$got XEN_TARBALL=$DL/$name
+			return
+		fi
+		warn "xen $v: orig tarball not served by the registry"
+	done
+	die "no Xen 4.20 orig tarball could be fetched"
+}
+
+write_lock() {
+	cat >"$LOCK.tmp" <<-EOF
+		# Bases of the patch series, as fetched by scripts/fetch-sources.sh.
+		# Rewritten when the registry stops serving a locked version.
+		LINUX_PKG=$LINUX_PKG
+		LINUX_VERSION=$LINUX_VERSION
+		LINUX_DEB_SHA256=$LINUX_DEB_SHA256
+		XEN_PKG=$XEN_PKG
+		XEN_VERSION=$XEN_VERSION
+		XEN_ORIG_SHA256=$XEN_ORIG_SHA256
+	EOF
+	if ! cmp -s "$LOCK.tmp" "$LOCK"; then
+		mv "$LOCK.tmp" "$LOCK"
+		note "updated $LOCK"
+	else
+		rm -f "$LOCK.tmp"
+	fi
+}
+
+main() {
+	local update_ok=1
+	if [ -z "${LINUX_SRC:-}" ] || [ -z "${XEN_SRC:-}" ]; then
+		"$APT" update >/dev/null 2>&1 || update_ok=0
+		[ $update_ok = 1 ] || warn "apt-get update of the private lists failed; using cached lists"
+	fi
+	if [ -n "${LINUX_SRC:-}" ]; then
+		[ -e "$LINUX_SRC" ] || die "LINUX_SRC=$LINUX_SRC does not exist"
+		LINUX_VERSION=user LINUX_TARBALL=$(realpath "$LINUX_SRC")
+	else
+		fetch_linux
+	fi
+	if [ -n "${XEN_SRC:-}" ]; then
+		[ -e "$XEN_SRC" ] || die "XEN_SRC=$XEN_SRC does not exist"
+		XEN_VERSION=user XEN_TARBALL=$(realpath "$XEN_SRC")
+	else
+		fetch_xen
+	fi
+	[ -n "${LINUX_SRC:-}${XEN_SRC:-}" ] || write_lock
+	cat >"$BUILD/sources.env" <<-EOF
+		LINUX_VERSION=$LINUX_VERSION
+		LINUX_BASE=$LINUX_TARBALL
+		XEN_VERSION=$XEN_VERSION
+		XEN_BASE=$XEN_TARBALL
+	EOF
+	note "Linux: $LINUX_VERSION ($LINUX_TARBALL)"
+	note "Xen:   $XEN_VERSION ($XEN_TARBALL)"
+}
+
+main "$@"

@@ -1,0 +1,90 @@
+#!/bin/bash
+# Build the two initramfs images the test bed boots:
+#   build/guest-initrd.gz  busybox + xenstore client: a PV guest that says it is up
+#   build/dom0-initrd.gz   busybox + our Xen tools + kernel modules + tests/system,
+#                          with the guest kernel and initramfs under /boot
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+DIST=$BUILD/xen-dist
+MODS=$BUILD/linux-mods
+BZIMAGE=$BUILD/linux-obj/arch/x86/boot/bzImage
+BUSYBOX=$(command -v busybox || true)
+[ -x "$BUSYBOX" ] && file -L "$BUSYBOX" | grep -q 'statically linked' ||
+	die "a static busybox is needed (apt-get install busybox-static)"
+[ -x "$DIST/usr/sbin/xl" ] || die "Xen tools are not built (build/xen-dist)"
+[ -f "$BZIMAGE" ] || die "Linux is not built ($BZIMAGE)"
+
+# A root with busybox and its applet links.
+make_root() {
+	local root=$1 applet
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,root,usr/bin,usr/sbin,usr/lib,lib64}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	for applet in $("$BUSYBOX" --list-full); do
+		[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+	done
+	echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+	echo "root:x:0:" >"$root/etc/group"
+}
+
+# Copy the host libraries an ELF in the root needs, and libgcc_s (pthread_cancel
+# dlopen()s it: xl aborts without it).
+copy_libs() {
+	local root=$1 lib
+	{
+		find "$root" -type f -perm -u+x -exec file {} + | awk -F: '/ELF.*dynamic/ {print $1}' |
+			xargs -r env LD_LIBRARY_PATH="$root/usr/lib:$root/usr/lib64" ldd 2>/dev/null |
+			awk '/=> \// {print $3} /^\t\/lib/ {print $1}'
+		find /lib /usr/lib -name 'libgcc_s.so.1' 2>/dev/null | head -n1
+	} | sort -u | while read -r lib; do
+		case $lib in "$root"/*) continue ;; esac
+		[ -e "$root$lib" ] || install -D -m 0755 "$(realpath "$lib")" "$root$lib"
+	done
+}
+
+# Xen tools: binaries, libraries and their data, no headers or static libs.
+copy_xen_tools() {
+	local root=$1
+	(cd "$DIST" && tar -cf - --exclude='usr/include' --exclude='*.a' --exclude='usr/share/doc' \
+		--exclude='usr/share/man' --exclude='usr/lib/pkgconfig' --exclude='usr/lib/debug' .) |
+		tar -C "$root" -xf -
+	mkdir -p "$root"/var/lib/xen "$root"/var/log/xen/console "$root"/etc/xen
+	: >"$root/etc/xen/xl.conf"
+	find "$root/usr" -type f -perm -u+x -exec strip --strip-unneeded {} + 2>/dev/null || true
+}
+
+pack() {
+	local root=$1 out=$2
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 >"$out.tmp"
+	mv "$out.tmp" "$out"
+	note "$(basename "$out"): $(du -h "$out" | cut -f1)"
+}
+
+guest() {
+	local root=$BUILD/initramfs/guest
+	make_root "$root"
+	mkdir -p "$root/proc/xen"
+	cp -a "$DIST"/usr/lib/libxenstore.so* "$DIST"/usr/lib/libxentoolcore.so* "$root/usr/lib/"
+	cp -a "$DIST/usr/bin/xenstore" "$DIST"/usr/bin/xenstore-* "$root/usr/bin/"
+	install -m 0755 "$TOP/initramfs/guest-init" "$root/init"
+	copy_libs "$root"
+	pack "$root" "$BUILD/guest-initrd.gz"
+}
+
+dom0() {
+	local root=$BUILD/initramfs/dom0
+	make_root "$root"
+	copy_xen_tools "$root"
+	mkdir -p "$root/lib/modules" "$root/boot" "$root/tests" "$root/proc/xen"
+	cp -a "$MODS/lib/modules/." "$root/lib/modules/"
+	cp "$BZIMAGE" "$root/boot/vmlinuz"
+	cp "$BUILD/guest-initrd.gz" "$root/boot/guest-initrd.gz"
+	cp -a "$TOP/tests/system/." "$root/tests/"
+	install -m 0755 "$TOP/initramfs/dom0-init" "$root/init"
+	copy_libs "$root"
+	pack "$root" "$BUILD/dom0-initrd.gz"
+}
+
+guest
+dom0

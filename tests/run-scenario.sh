@@ -1,0 +1,89 @@
+#!/bin/bash
+# Boot Xen + dom0 under QEMU for one system scenario (tests/system/<name>/) and
+# read its verdict from the serial log, as Xen's automation/scripts/console.exp
+# does.  Inside dom0 the scenario's test.sh prints:
+#   XTEST-PASS: <check>            XTEST-FAIL: <check>: <why>
+#   XTEST-KTAP-BEGIN <suite> ... KTAP ... XTEST-KTAP-END <suite>
+# and dom0's init closes with "XTEST-END <name> rc=<n>".
+#
+# Header lines in test.sh set the boot:  "# timeout: <s>", "# dom0-args: ...",
+# "# xen-args: ...", "# machine: ...", "# mem: ...", "# qemu: ...".
+# Prints "PASS: <name>: <check>" / "FAIL: ..." lines; the serial log is kept in
+# build/logs/system-<name>.serial and its tail printed on failure.
+# BOOT_CMD replaces scripts/boot.sh (the runner's own unit test uses it).
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/scripts/lib.sh"
+
+dir=${1:?scenario directory}
+name=$(basename "$dir")
+script=$dir/test.sh
+[ -f "$script" ] || die "$script is missing"
+header() { sed -n "s/^# $1: *//p" "$script" | head -n1; }
+
+timeout=$(header timeout)
+timeout=${timeout:-300}
+log=$LOGS/system-$name.serial
+mkdir -p "$LOGS"
+rm -f "$log"
+
+SERIAL=$log DOM0_ARGS="xtest=$name $(header dom0-args)" XEN_ARGS="$(header xen-args)" \
+	MACHINE="$(header machine)" MEM="$(header mem)" QEMU_EXTRA="$(header qemu)" \
+	MONITOR=${MONITOR:-} ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
+qemu=$!
+
+# Wait for the end marker, a panic, QEMU's exit or the timeout.
+t0=$(date +%s)
+verdict=timeout
+while :; do
+	if grep -aq "XTEST-END $name" "$log" 2>/dev/null; then verdict=end; break; fi
+	if grep -aqE 'Panic on CPU|Kernel panic - not syncing|FATAL PAGE FAULT' "$log" 2>/dev/null; then
+		verdict=panic
+		break
+	fi
+	kill -0 $qemu 2>/dev/null || { verdict=exited; break; }
+	[ $(($(date +%s) - t0)) -lt "$timeout" ] || break
+	sleep 1
+done
+elapsed=$(($(date +%s) - t0))
+sleep 1
+kill $qemu 2>/dev/null
+wait $qemu 2>/dev/null
+
+# KTAP: every test case (one level below its suite) is one result.
+ktap_results() {
+	tr -d '\r' <"$log" | awk -v n="$name" '
+		/^XTEST-KTAP-BEGIN / { suite = $2; inside = 1; next }
+		/^XTEST-KTAP-END / { inside = 0; next }
+		inside && /^    (not )?ok [0-9]+ / {
+			line = $0; sub(/^    /, "", line)
+			bad = (line ~ /^not ok/)
+			sub(/^(not )?ok [0-9]+ /, "", line)
+			if (line ~ /# SKIP/) { sub(/ *# SKIP.*/, "", line); print "SKIP: " n ": " suite "." line; next }
+			print (bad ? "FAIL: " : "PASS: ") n ": " suite "." line
+		}'
+}
+
+results=$(
+	tr -d '\r' <"$log" | sed -n -e "s/^XTEST-PASS: /PASS: $name: /p" -e "s/^XTEST-FAIL: /FAIL: $name: /p"
+	ktap_results
+)
+rc=$(tr -d '\r' <"$log" | sed -n "s/^XTEST-END $name rc=//p" | tail -n1)
+case $verdict in
+end) [ "$rc" = 0 ] || results+=$'\n'"FAIL: $name: test.sh exited with rc=$rc" ;;
+panic) results+=$'\n'"FAIL: $name: panic (see build/logs/system-$name.serial)" ;;
+exited) results+=$'\n'"FAIL: $name: QEMU exited before the scenario ended" ;;
+timeout) results+=$'\n'"FAIL: $name: no XTEST-END within ${timeout}s" ;;
+esac
+grep -qE '^(PASS|FAIL): ' <<<"$results" || results+=$'\n'"FAIL: $name: no check ran"
+
+results=$(grep -E '^(PASS|FAIL|SKIP): ' <<<"$results")
+echo "$results"
+echo "INFO: $name: ${elapsed}s, serial log build/logs/system-$name.serial"
+if grep -q '^FAIL: ' <<<"$results"; then
+	echo "---- last 30 lines of build/logs/system-$name.serial ----"
+	tr -d '\r' <"$log" | tail -n 30
+	echo "---- end ----"
+	tail -n 5 "$LOGS/system-$name.qemu"
+fi
+exit 0

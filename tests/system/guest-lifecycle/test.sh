@@ -1,0 +1,28 @@
+# xl create of a PV guest (same kernel, tiny initramfs): it reports that it is
+# up on its console and in xenstore; after xl destroy, Xen's free memory is
+# back to its value before the guest.
+# timeout: 300
+. ../lib.sh
+
+free_before=$(xl_info_field free_memory)
+cat >/tmp/guest1.cfg <<CFG
+name = "guest1"
+type = "pv"
+kernel = "/boot/vmlinuz"
+ramdisk = "/boot/guest-initrd.gz"
+extra = "console=hvc0 xtest.nodisplay"
+memory = 128
+vcpus = 1
+on_crash = "preserve"
+CFG
+check "xl create guest1" xl create /tmp/guest1.cfg
+domid=$(xl domid guest1 2>/dev/null)
+check "guest1 is in xl list" sh -c "xl list | grep -q '^guest1 '"
+console=/var/log/xen/console/guest-guest1.log
+check "guest1 prints GUEST-UP on its console" wait_for 90 grep -q "GUEST-UP name=guest1" "$console"
+check_eq "guest1 wrote data/guest-up in xenstore" 1 "$(xenstore-read /local/domain/$domid/data/guest-up 2>&1)"
+check "guest1 took memory from Xen" test "$(xl_info_field free_memory)" -lt "$free_before"
+check "xl destroy guest1" xl destroy guest1
+check "guest1 is gone from xl list" sh -c "! xl list | grep -q '^guest1 '"
+wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
+check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"

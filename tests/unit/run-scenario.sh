@@ -1,0 +1,59 @@
+# The scenario runner's verdicts, from canned serial logs (BOOT_CMD replaces
+# QEMU): a scenario can fail in every way it should.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export BUILD=$tmp/build
+cat >"$tmp/fake-boot" <<'SH'
+#!/bin/sh
+# Replay $FAKE_LOG as the serial console, then idle like a running QEMU.
+cat "$FAKE_LOG" >"$SERIAL"
+exec sleep 60
+SH
+chmod +x "$tmp/fake-boot"
+export BOOT_CMD=$tmp/fake-boot
+
+# verdict <name> <log text>: run one fake scenario, print the runner's results.
+verdict() {
+	mkdir -p "$tmp/sc/$1"
+	printf '# timeout: 3\n' >"$tmp/sc/$1/test.sh"
+	printf '%b' "$2" >"$tmp/$1.log"
+	FAKE_LOG=$tmp/$1.log "$TOP/tests/run-scenario.sh" "$tmp/sc/$1" | grep -E '^(PASS|FAIL|SKIP): '
+}
+
+r=$(verdict good 'Xen 4.20\r\nXTEST-PASS: a\r\nXTEST-PASS: b\r\nXTEST-END good rc=0\r\n')
+check_eq "passing scenario: two passes, no failure" "PASS: good: a|PASS: good: b" "$(paste -sd'|' <<<"$r")"
+r=$(verdict bad 'XTEST-PASS: a\nXTEST-FAIL: b: expected 1, got 2\nXTEST-END bad rc=0\n')
+check_eq "a failed check is a failure" "FAIL: bad: b: expected 1, got 2" "$(grep ^FAIL <<<"$r")"
+r=$(verdict hang 'XTEST-PASS: a\n')
+check "a scenario that never ends fails on its timeout" grep -q '^FAIL: hang: no XTEST-END within 3s' <<<"$r"
+r=$(verdict panic 'XTEST-PASS: a\n(XEN) Panic on CPU 0:\n')
+check "a Xen panic fails the scenario" grep -q '^FAIL: panic: panic' <<<"$r"
+r=$(verdict oops 'Kernel panic - not syncing: Attempted to kill init!\n')
+check "a dom0 panic fails the scenario" grep -q '^FAIL: oops: panic' <<<"$r"
+r=$(verdict rc 'XTEST-PASS: a\nXTEST-END rc rc=2\n')
+check "a test.sh that exits non-zero fails" grep -q '^FAIL: rc: test.sh exited with rc=2' <<<"$r"
+r=$(verdict empty 'XTEST-END empty rc=0\n')
+check "a scenario that checked nothing fails" grep -q '^FAIL: empty: no check ran' <<<"$r"
+
+ktap='XTEST-KTAP-BEGIN ttm_pool
+KTAP version 1
+# Subtest: ttm_pool
+# module: ttm_pool_test
+1..3
+    ok 1 ttm_pool_alloc_basic
+    # Subtest: ttm_pool_alloc_order
+        ok 1 One page
+        not ok 2 Two pages
+    not ok 2 ttm_pool_alloc_order
+    ok 3 ttm_pool_needs_uml # SKIP not on UML
+# ttm_pool: pass:1 fail:1 skip:1 total:3
+not ok 1 ttm_pool
+XTEST-KTAP-END ttm_pool
+XTEST-END kt rc=0
+'
+r=$(verdict kt "$ktap")
+check_eq "KTAP: one result per test case" 3 "$(wc -l <<<"$r")"
+check "KTAP: passing case" grep -qx 'PASS: kt: ttm_pool.ttm_pool_alloc_basic' <<<"$r"
+check "KTAP: failing parameterised case" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_alloc_order' <<<"$r"
+check "KTAP: skipped case" grep -qx 'SKIP: kt: ttm_pool.ttm_pool_needs_uml' <<<"$r"

@@ -1,0 +1,76 @@
+# The patch-series workflow on a toy base: prepare applies the series as
+# commits, export writes them back, check notices drift, a patch that no longer
+# applies fails clearly, and unexported work is never clobbered.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TOP_REAL=$TOP TOP=$tmp/repo BUILD=$tmp/build XEN_TTM_CACHE=$tmp/cache
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+S=$TOP_REAL/scripts/series.sh
+mkdir -p "$TOP" "$BUILD" "$tmp/base/toy-1.0/src"
+for d in linux-patches xen-hooks libxl-config; do
+	mkdir -p "$TOP/$d"
+	echo "# $d" >"$TOP/$d/series"
+done
+printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$tmp/base/toy-1.0/src/main.c"
+tar -C "$tmp/base" -cJf "$tmp/toy-1.0.tar.xz" toy-1.0
+cat >"$BUILD/sources.env" <<ENV
+LINUX_VERSION=1.0
+LINUX_BASE=$tmp/toy-1.0.tar.xz
+XEN_VERSION=1.0
+XEN_BASE=$tmp/toy-1.0.tar.xz
+ENV
+L=$BUILD/linux
+commit_change() { # <tree> <file> <text> <subject>
+	echo "$3" >>"$1/$2" && git -C "$1" add "$2" && git -C "$1" commit -q -s -m "$4"
+}
+
+check "prepare an empty series" "$S" prepare linux
+check "base unpacked with its top directory stripped" test -f "$L/src/main.c"
+check "empty series agrees with the tree" "$S" check linux
+commit_change "$L" src/main.c "/* one */" "toy: first change"
+check "check notices an unexported commit" sh -c "! '$S' check linux"
+check "export" "$S" export linux
+check_eq "export wrote one patch" 1 "$(ls "$TOP/linux-patches"/*.patch | wc -l)"
+check_eq "series file lists it" "0001-toy-first-change.patch" "$(grep -v '^#' "$TOP/linux-patches/series")"
+check "exported patch has no git version trailer" sh -c "! grep -q '^-- $' '$TOP'/linux-patches/*.patch"
+check "tree and series agree after export" "$S" check linux
+cp "$TOP/linux-patches/0001-toy-first-change.patch" "$tmp/p1"
+check "export is stable (same bytes twice)" sh -c "'$S' export linux && cmp '$tmp/p1' '$TOP/linux-patches/0001-toy-first-change.patch'"
+rm -rf "$L"
+check "a fresh prepare applies the series" "$S" prepare linux
+check_eq "the patch became one commit" "toy: first change" "$(git -C "$L" log -1 --format=%s)"
+check "fresh tree agrees" "$S" check linux
+
+# A series changed in the repo (git pull) is re-applied onto an untouched tree.
+sed -i 's|/\* one \*/|/* uno */|' "$TOP/linux-patches/0001-toy-first-change.patch"
+check "changed repo series is re-applied" "$S" prepare linux
+check "re-applied tree has the new text" grep -q uno "$L/src/main.c"
+
+# Unexported work plus a changed repo series: refuse, keep the work.
+commit_change "$L" src/main.c "/* local */" "toy: local work"
+sed -i 's|/\* uno \*/|/* eins */|' "$TOP/linux-patches/0001-toy-first-change.patch"
+refuses() { local o; o=$("$S" prepare linux 2>&1) && return 1; grep -q 'holds work that is not in' <<<"$o"; }
+check "prepare refuses to clobber unexported work" refuses
+check_eq "the local commit is still there" "toy: local work" "$(git -C "$L" log -1 --format=%s)"
+
+# A patch that no longer applies fails with a message naming it.
+rm -rf "$L"
+sed -i 's|^-\treturn 0;|-\treturn 42;|; s|^ \treturn 0;| \treturn 42;|' "$TOP/linux-patches/0001-toy-first-change.patch"
+no_apply() { local o; o=$("$S" prepare linux 2>&1) && return 1; grep -q 'patch 1 of linux-patches (0001-toy-first-change.patch) no longer applies' <<<"$o"; }
+check "a stale patch fails clearly" no_apply
+
+# Xen: hypervisor commits on branch xen-hooks, toolstack commits above it.
+X=$BUILD/xen
+check "prepare xen" "$S" prepare xen
+git -C "$X" checkout -q xen-hooks
+commit_change "$X" src/main.c "/* hv */" "xen: hypervisor change"
+git -C "$X" checkout -q master && git -C "$X" rebase -q xen-hooks
+commit_change "$X" src/main.c "/* tools */" "tools/libxl: toolstack change"
+check "export xen" "$S" export xen
+check_eq "hypervisor patch in xen-hooks" "0001-xen-hypervisor-change.patch" "$(grep -v '^#' "$TOP/xen-hooks/series")"
+check_eq "toolstack patch in libxl-config" "0001-tools-libxl-toolstack-change.patch" "$(grep -v '^#' "$TOP/libxl-config/series")"
+rm -rf "$X"
+check "xen tree rebuilt from both series" "$S" prepare xen
+check_eq "both commits, in order" "tools/libxl: toolstack change|xen: hypervisor change" "$(git -C "$X" log -2 --format=%s | paste -sd'|')"
+check_eq "branch xen-hooks ends at the hypervisor patch" "xen: hypervisor change" "$(git -C "$X" log -1 --format=%s xen-hooks)"
