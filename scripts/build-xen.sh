@@ -10,7 +10,7 @@ set -euo pipefail
 SRC=$BUILD/xen
 DIST=$BUILD/xen-dist
 [ -d "$SRC/.git" ] || die "build/xen is not prepared (make prepare)"
-CC=$(cc_wrapper)
+ccache_path
 
 hypervisor() {
 	local obj=${1:-$BUILD/xen-obj} inputs stamp
@@ -26,7 +26,7 @@ hypervisor() {
 		fi
 		echo "$inputs" >"$stamp"
 	fi
-	make -C "$SRC/xen" O="$obj" CC="$CC" -j"$JOBS"
+	make -C "$SRC/xen" O="$obj" -j"$JOBS"
 	ls -l "$obj/xen-syms" "$obj/xen"
 }
 
@@ -36,16 +36,16 @@ tools() {
 	fi
 	cd "$SRC"
 	if [ ! -f config/Tools.mk ] || [ tools/configure -nt config/Tools.mk ]; then
-		CC="$CC" ./configure --prefix=/usr --disable-docs --disable-stubdom \
+		./configure --prefix=/usr --disable-docs --disable-stubdom \
 			--disable-xen --disable-qemu-traditional --disable-rombios \
 			--disable-seabios --disable-ipxe --disable-ovmf --disable-ocamltools \
 			--disable-golang --disable-pvshim --disable-pygrub --disable-xsmpolicy \
 			--disable-monitors --with-system-qemu=/usr/bin/qemu-system-i386
 	fi
 	make -C tools/include -j"$JOBS"
-	make -C tools -j"$JOBS" CC="$CC"
+	make -C tools -j"$JOBS" CONFIG_TESTS=n
 	rm -rf "$DIST"
-	make -C tools install DESTDIR="$DIST" CC="$CC"
+	make -C tools install DESTDIR="$DIST" CONFIG_TESTS=n
 	ls -l "$DIST/usr/sbin/xl"
 }
 

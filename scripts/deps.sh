@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils git python3
 	acpica-tools libyajl-dev uuid-dev libncurses-dev zlib1g-dev libzstd-dev liblzma-dev
 	libbz2-dev pkg-config libfdt-dev libnl-3-dev libnl-route-3-dev python3-dev
-	libglib2.0-dev libpixman-1-dev gettext dpkg-dev file
+	libglib2.0-dev libpixman-1-dev gettext dpkg-dev file kmod
 	qemu-system-x86 busybox-static ccache imagemagick socat"
 
 missing=$(for p in $PKGS; do

@@ -34,6 +34,16 @@ stage() {
 	return $rc
 }
 
+# ccache for builds that cannot take CC="ccache gcc" (Xen's recursive makes):
+# put its masquerade directory first on PATH.
+ccache_path() {
+	if [ -d /usr/lib/ccache ]; then
+		export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
+		export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+		export PATH=/usr/lib/ccache:$PATH
+	fi
+}
+
 # Prefix the compiler with ccache when it is installed.
 cc_wrapper() {
 	if command -v ccache >/dev/null 2>&1; then

@@ -50,17 +50,30 @@ sleep 1
 kill $qemu 2>/dev/null
 wait $qemu 2>/dev/null
 
-# KTAP: every test case (one level below its suite) is one result.
+# KTAP (debugfs layout: cases indented 4, parameters 8): one result per leaf,
+# i.e. per parameter of a parameterised case, else per case.  A parameterised
+# case that fails with no failing parameter still counts as a failure.
 ktap_results() {
 	tr -d '\r' <"$log" | awk -v n="$name" '
+		function emit(res, id) {
+			if (res ~ /# SKIP/) { print "SKIP: " n ": " id; return }
+			print ((res ~ /^not ok/) ? "FAIL: " : "PASS: ") n ": " id
+		}
+		function title(res) { sub(/^(not )?ok [0-9]+ /, "", res); sub(/ *# SKIP.*/, "", res); return res }
 		/^XTEST-KTAP-BEGIN / { suite = $2; inside = 1; next }
 		/^XTEST-KTAP-END / { inside = 0; next }
-		inside && /^    (not )?ok [0-9]+ / {
-			line = $0; sub(/^    /, "", line)
-			bad = (line ~ /^not ok/)
-			sub(/^(not )?ok [0-9]+ /, "", line)
-			if (line ~ /# SKIP/) { sub(/ *# SKIP.*/, "", line); print "SKIP: " n ": " suite "." line; next }
-			print (bad ? "FAIL: " : "PASS: ") n ": " suite "." line
+		!inside { next }
+		/^        (not )?ok [0-9]+ / {
+			line = $0; sub(/^ +/, "", line)
+			params[++np] = line
+			if (line ~ /^not ok/) kidfail = 1
+			next
+		}
+		/^    (not )?ok [0-9]+ / {
+			line = $0; sub(/^ +/, "", line)
+			for (i = 1; i <= np; i++) emit(params[i], suite "." title(line) "." title(params[i]))
+			if (np == 0 || (line ~ /^not ok/ && !kidfail)) emit(line, suite "." title(line))
+			np = 0; kidfail = 0
 		}'
 }
 

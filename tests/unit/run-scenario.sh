@@ -38,22 +38,30 @@ check "a scenario that checked nothing fails" grep -q '^FAIL: empty: no check ra
 
 ktap='XTEST-KTAP-BEGIN ttm_pool
 KTAP version 1
-# Subtest: ttm_pool
-# module: ttm_pool_test
-1..3
-    ok 1 ttm_pool_alloc_basic
-    # Subtest: ttm_pool_alloc_order
+1..1
+    KTAP version 1
+    # Subtest: ttm_pool
+    1..4
+        KTAP version 1
+        # Subtest: ttm_pool_alloc_basic
         ok 1 One page
-        not ok 2 Two pages
-    not ok 2 ttm_pool_alloc_order
+        not ok 2 More than one page
+    # ttm_pool_alloc_basic: pass:1 fail:1 skip:0 total:2
+    not ok 1 ttm_pool_alloc_basic
+    ok 2 ttm_pool_fini_basic
     ok 3 ttm_pool_needs_uml # SKIP not on UML
-# ttm_pool: pass:1 fail:1 skip:1 total:3
+        KTAP version 1
+        # Subtest: ttm_pool_params_broken
+    not ok 4 ttm_pool_params_broken
+# ttm_pool: pass:1 fail:2 skip:1 total:4
 not ok 1 ttm_pool
 XTEST-KTAP-END ttm_pool
 XTEST-END kt rc=0
 '
 r=$(verdict kt "$ktap")
-check_eq "KTAP: one result per test case" 3 "$(wc -l <<<"$r")"
-check "KTAP: passing case" grep -qx 'PASS: kt: ttm_pool.ttm_pool_alloc_basic' <<<"$r"
-check "KTAP: failing parameterised case" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_alloc_order' <<<"$r"
+check_eq "KTAP: one result per leaf" 5 "$(wc -l <<<"$r")"
+check "KTAP: passing parameter" grep -qx 'PASS: kt: ttm_pool.ttm_pool_alloc_basic.One page' <<<"$r"
+check "KTAP: failing parameter" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_alloc_basic.More than one page' <<<"$r"
+check "KTAP: plain case" grep -qx 'PASS: kt: ttm_pool.ttm_pool_fini_basic' <<<"$r"
 check "KTAP: skipped case" grep -qx 'SKIP: kt: ttm_pool.ttm_pool_needs_uml' <<<"$r"
+check "KTAP: parameterised case failing on its own" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_params_broken' <<<"$r"
