@@ -9,6 +9,7 @@ set -euo pipefail
 
 SRC=$BUILD/xen
 DIST=$BUILD/xen-dist
+XEN_TEST_PROGRAMS="dma32-quota"
 [ -d "$SRC/.git" ] || die "build/xen is not prepared (make prepare)"
 ccache_path
 
@@ -46,6 +47,10 @@ tools() {
 	make -C tools -j"$JOBS" CONFIG_TESTS=n
 	rm -rf "$DIST"
 	make -C tools install DESTDIR="$DIST" CONFIG_TESTS=n
+	# Our own test programs (tools/tests is otherwise not built).
+	for t in $XEN_TEST_PROGRAMS; do
+		[ -d "tools/tests/$t" ] && make -C "tools/tests/$t" install DESTDIR="$DIST"
+	done
 	ls -l "$DIST/usr/sbin/xl"
 }
 
