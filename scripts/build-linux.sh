@@ -51,8 +51,24 @@ configure() {
 	echo "$inputs" >"$stamp"
 }
 
+# Our test modules (tests/modules/*), built out of tree from a copy so that
+# the repo stays clean, installed under extra/.
+test_modules() {
+	local m
+	for m in "$TOP"/tests/modules/*/; do
+		m=$(basename "$m")
+		rm -rf "$BUILD/test-modules/$m"
+		mkdir -p "$BUILD/test-modules"
+		cp -r "$TOP/tests/modules/$m" "$BUILD/test-modules/$m"
+		kmake M="$BUILD/test-modules/$m" modules
+		kmake M="$BUILD/test-modules/$m" INSTALL_MOD_PATH="$MODS" \
+			INSTALL_MOD_STRIP=1 INSTALL_MOD_DIR=extra modules_install
+	done
+}
+
 configure
 kmake bzImage modules
 rm -rf "$MODS"
 kmake INSTALL_MOD_PATH="$MODS" INSTALL_MOD_STRIP=1 modules_install
+test_modules
 echo "kernel: $(cat "$OBJ/include/config/kernel.release")"

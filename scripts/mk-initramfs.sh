@@ -68,6 +68,9 @@ guest() {
 	cp -a "$DIST"/usr/lib/libxenstore.so* "$DIST"/usr/lib/libxentoolcore.so* "$root/usr/lib/"
 	cp -a "$DIST/usr/bin/xenstore" "$DIST"/usr/bin/xenstore-* "$root/usr/bin/"
 	install -m 0755 "$TOP/initramfs/guest-init" "$root/init"
+	install -m 0755 "$TOP/initramfs/guest-agent" "$root/bin/guest-agent"
+	mkdir -p "$root/lib/xtest"
+	find "$MODS" -path '*/extra/*.ko' -exec cp {} "$root/lib/xtest/" \;
 	copy_libs "$root"
 	pack "$root" "$BUILD/guest-initrd.gz"
 }

@@ -40,3 +40,49 @@ ktap() {
 	cat "/sys/kernel/debug/kunit/$1/results"
 	echo "XTEST-KTAP-END $1"
 }
+
+# guest_cfg <name> <memory MiB> [cfg lines...]: a PV guest config (test bed
+# kernel, guest initramfs with the test agent) written to /tmp/<name>.cfg.
+guest_cfg() {
+	_n=$1
+	_m=$2
+	shift 2
+	{
+		echo "name = \"$_n\""
+		echo 'type = "pv"'
+		echo 'kernel = "/boot/vmlinuz"'
+		echo 'ramdisk = "/boot/guest-initrd.gz"'
+		echo 'extra = "console=hvc0 xtest.nodisplay xtest.agent"'
+		echo "memory = $_m"
+		echo 'vcpus = 1'
+		echo 'on_crash = "preserve"'
+		for _l in "$@"; do echo "$_l"; done
+	} >"/tmp/$_n.cfg"
+}
+
+# agent <domid> <command...>: run a command in the guest's test agent
+# (initramfs/guest-agent) and print its answer.
+agent() {
+	_p=/local/domain/$1/data/agent
+	shift
+	wait_for 60 xenstore-read "$_p/done" || { echo "agent not running"; return 1; }
+	_seq=$(($(xenstore-read "$_p/seq" 2>/dev/null || echo 0) + 1))
+	xenstore-write "$_p/cmd" "$*"
+	xenstore-write "$_p/seq" "$_seq"
+	wait_for 300 sh -c "[ \"\$(xenstore-read $_p/done)\" = $_seq ]" ||
+		{ echo "agent timeout"; return 1; }
+	xenstore-read "$_p/result"
+}
+
+# field <name> <text>: the value of name=value in text.
+field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+# dma32_kb <domain> quota|used: from 'xl list -l'.
+dma32_kb() {
+	xl list -l "$1" | tr -d ' \n' |
+		sed -n "s/.*\"dma32\":{\"quota_kb\":\([0-9]*\),\"used_kb\":\([0-9]*\)}.*/\1 \2/p" |
+		{ read -r _q _u; if [ "$2" = quota ]; then echo "$_q"; else echo "$_u"; fi; }
+}
+
+# contains <text> <pattern>: does the text match the (basic regex) pattern?
+contains() { printf '%s\n' "$1" | grep -q -- "$2"; }
