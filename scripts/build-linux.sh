@@ -15,7 +15,8 @@ FRAGMENTS="$TOP/config/linux-dom0.config ${EXTRA_CONFIG:-}"
 
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
 export KBUILD_BUILD_USER=xen-ttm KBUILD_BUILD_HOST=qemu
-CC=$(cc_wrapper)
+use_ccache
+CC=$CC_CMD
 kmake() { make -C "$SRC" O="$OBJ" CC="$CC" -j"$JOBS" "$@"; }
 
 # Every option of our fragments must end up as asked: catch missing deps.

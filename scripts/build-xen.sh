@@ -11,7 +11,7 @@ SRC=$BUILD/xen
 DIST=$BUILD/xen-dist
 XEN_TEST_PROGRAMS="dma32-quota"
 [ -d "$SRC/.git" ] || die "build/xen is not prepared (make prepare)"
-ccache_path
+use_ccache
 
 hypervisor() {
 	local obj=${1:-$BUILD/xen-obj} inputs stamp

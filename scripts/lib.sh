@@ -34,23 +34,19 @@ stage() {
 	return $rc
 }
 
-# ccache for builds that cannot take CC="ccache gcc" (Xen's recursive makes):
-# put its masquerade directory first on PATH.
-ccache_path() {
-	if [ -d /usr/lib/ccache ]; then
-		export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
-		export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
-		export PATH=/usr/lib/ccache:$PATH
-	fi
-}
-
-# Prefix the compiler with ccache when it is installed.
-cc_wrapper() {
-	if command -v ccache >/dev/null 2>&1; then
-		export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
-		export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
-		echo "ccache gcc"
-	else
-		echo gcc
-	fi
+# ccache, when installed.  Paths are hashed relative to the checkout
+# (CCACHE_BASEDIR) so that every clone on this machine shares one cache.
+# Sets CC_CMD for builds that take CC= ("ccache gcc"); builds that cannot
+# (Xen's recursive makes) get ccache's masquerade directory first on PATH.
+use_ccache() {
+	CC_CMD=gcc
+	command -v ccache >/dev/null 2>&1 || return 0
+	export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+	# Kbuild maps the absolute source path away with this option; the result
+	# is the same in every clone, but the path would make every hash differ.
+	export CCACHE_IGNOREOPTIONS="-fmacro-prefix-map=*"
+	CC_CMD="ccache gcc"
+	[ -d /usr/lib/ccache ] && export PATH=/usr/lib/ccache:$PATH
+	return 0
 }

@@ -27,15 +27,35 @@ log=$LOGS/system-$name.serial
 mkdir -p "$LOGS"
 rm -f "$log"
 
+MONITOR=$BUILD/qemu-$name.sock
+rm -f "$MONITOR"
 SERIAL=$log DOM0_ARGS="xtest=$name $(header dom0-args)" XEN_ARGS="$(header xen-args)" \
 	MACHINE="$(header machine)" MEM="$(header mem)" QEMU_EXTRA="$(header qemu)" \
-	MONITOR=${MONITOR:-} ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
+	MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
 qemu=$!
+
+# A scenario that prints XTEST-SCREENSHOT gets the display saved as
+# build/logs/system-<name>.png (QEMU monitor screendump) and checked.
+shot=$LOGS/system-$name.png
+shot_result=
+take_screenshot() {
+	rm -f "$shot" "$shot.ppm"
+	printf 'screendump %s\n' "$shot.ppm" | socat -t 2 - "UNIX-CONNECT:$MONITOR" >/dev/null 2>&1
+	sleep 1
+	if [ -s "$shot.ppm" ] && convert "$shot.ppm" "$shot" 2>/dev/null &&
+		[ "$(convert "$shot" -format '%[fx:mean>0.001]' info:)" = 1 ]; then
+		shot_result="PASS: $name: display screenshot shows dom0's console (build/logs/system-$name.png)"
+	else
+		shot_result="FAIL: $name: display screenshot missing or blank"
+	fi
+	rm -f "$shot.ppm"
+}
 
 # Wait for the end marker, a panic, QEMU's exit or the timeout.
 t0=$(date +%s)
 verdict=timeout
 while :; do
+	if [ -z "$shot_result" ] && grep -aq "^XTEST-SCREENSHOT" "$log" 2>/dev/null; then take_screenshot; fi
 	if grep -aq "XTEST-END $name" "$log" 2>/dev/null; then verdict=end; break; fi
 	if grep -aqE 'Panic on CPU|Kernel panic - not syncing|FATAL PAGE FAULT' "$log" 2>/dev/null; then
 		verdict=panic
@@ -49,6 +69,7 @@ elapsed=$(($(date +%s) - t0))
 sleep 1
 kill $qemu 2>/dev/null
 wait $qemu 2>/dev/null
+rm -f "$MONITOR"
 
 # KTAP (debugfs layout: cases indented 4, parameters 8): one result per leaf,
 # i.e. per parameter of a parameterised case, else per case.  A parameterised
@@ -80,6 +101,7 @@ ktap_results() {
 results=$(
 	tr -d '\r' <"$log" | sed -n -e "s/^XTEST-PASS: /PASS: $name: /p" -e "s/^XTEST-FAIL: /FAIL: $name: /p"
 	ktap_results
+	[ -z "$shot_result" ] || echo "$shot_result"
 )
 rc=$(tr -d '\r' <"$log" | sed -n "s/^XTEST-END $name rc=//p" | tail -n1)
 case $verdict in

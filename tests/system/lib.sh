@@ -86,3 +86,14 @@ dma32_kb() {
 
 # contains <text> <pattern>: does the text match the (basic regex) pattern?
 contains() { printf '%s\n' "$1" | grep -q -- "$2"; }
+
+# audit_dma32 <domid> <when>: Xen's DMA32 counter of a domain against its
+# audit (test-dma32-quota audit), as one check.
+audit_dma32() {
+	_o=$(test-dma32-quota audit "$1" 2>&1)
+	if [ $? -eq 0 ]; then
+		pass "DMA32 counter matches the audit $2"
+	else
+		fail "DMA32 counter matches the audit $2" "$(echo "$_o" | head -n 2 | tr '\n' ' ')"
+	fi
+}

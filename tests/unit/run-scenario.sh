@@ -65,3 +65,7 @@ check "KTAP: failing parameter" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_alloc_basi
 check "KTAP: plain case" grep -qx 'PASS: kt: ttm_pool.ttm_pool_fini_basic' <<<"$r"
 check "KTAP: skipped case" grep -qx 'SKIP: kt: ttm_pool.ttm_pool_needs_uml' <<<"$r"
 check "KTAP: parameterised case failing on its own" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_params_broken' <<<"$r"
+
+# A scenario that asks for a screenshot fails when none can be taken.
+r=$(verdict shot 'XTEST-PASS: a\nXTEST-SCREENSHOT\nXTEST-END shot rc=0\n')
+check "a missing display screenshot is a failure" grep -q '^FAIL: shot: display screenshot missing or blank' <<<"$r"

@@ -9,3 +9,8 @@ check "fbdev emulation gives /dev/fb0" test -c /dev/fb0
 check "TTM is loaded" test -d /sys/module/ttm
 check "TTM debugfs page_pool is readable" sh -c 'head -n 3 /sys/kernel/debug/ttm/page_pool | grep -q .'
 check "bochs-drm's TTM memory manager is in debugfs" sh -c 'cat /sys/kernel/debug/dri/0*/vram-mm | grep -q .'
+check "dom0's console is on the bochs-drm framebuffer" sh -c 'grep -q . /sys/class/graphics/fb0/name'
+# The host saves the display now and checks that it is not blank.
+sleep 2
+echo "XTEST-SCREENSHOT"
+sleep 3

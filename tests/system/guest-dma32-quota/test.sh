@@ -20,6 +20,7 @@ check_eq "the guest reads its quota" "$quota_kb" "$(agent $dom quota)"
 check_eq "the guest cannot change its quota" refused "$(agent $dom write-quota 999999)"
 check_eq "quota unchanged after the guest's attempt" "$quota_kb" "$(xenstore-read /local/domain/$dom/memory/dma32-quota)"
 
+audit_dma32 "$dom" "after xl built the guest"
 used_before=$(dma32_kb g1 used)
 r=$(agent $dom grab)
 echo "grab: $r (held below 4 GiB before: ${used_before} kB)"
@@ -28,6 +29,7 @@ check_eq "guest refused beyond the quota" 1 "$(field refused "$r")"
 check_eq "every granted frame is below 4 GiB" 0 "$(field bad "$r")"
 check_eq "xl list -l: use equals the quota" "$quota_kb" "$(dma32_kb g1 used)"
 check "xl info: free memory below 4 GiB went down" test "$(xl_info_field dma32_free_memory)" -lt "$low_free_before"
+audit_dma32 "$dom" "after the guest's exchanges"
 
 # Lower below use: nothing is taken away, further requests are refused.
 check "xl dma32-quota-set g1 8" xl dma32-quota-set g1 8
@@ -39,6 +41,7 @@ check_eq "lowered quota: nothing more granted" 0 "$(field granted "$r")"
 held=$(field held "$r")
 r=$(agent $dom release $((held - 2047)))
 check_eq "frames given back lower use" $((2047 * 4 + used_before)) "$(dma32_kb g1 used)"
+audit_dma32 "$dom" "after the guest gave frames back"
 r=$(agent $dom grab)
 check_eq "below the lowered quota again: granted up to it" $(((8192 - 2047 * 4 - used_before) / 4)) "$(field granted "$r")"
 
