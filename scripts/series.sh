@@ -104,7 +104,9 @@ drop_debian_ignore() {
 make_base_tree() {
 	local tree=$1 base=$2 id=$3 dir cached
 	dir=$(tree_dir "$tree")
-	cached=$CACHE/base/$tree-$(echo "$id" | sha256sum | cut -c1-16).git
+	# The "v2" names the base format: every file committed (v1 lost the ones
+	# the tree's own .gitignore matches).
+	cached=$CACHE/base/$tree-$(echo "v2:$id" | sha256sum | cut -c1-16).git
 	rm -rf "$dir"
 	if [ ! -d "$cached" ]; then
 		local tmp=$BUILD/.base-$tree
@@ -113,6 +115,8 @@ make_base_tree() {
 		drop_debian_ignore "$tmp/.gitignore"
 		git -C "$tmp" init -q -b master
 		git -C "$tmp" add -A -f
+		[ "$(git -C "$tmp" ls-files | wc -l)" = "$(cd "$tmp" && find . -path ./.git -prune -o \( -type f -o -type l \) -print | wc -l)" ] ||
+			die "base of $tree: not every unpacked file made it into the base commit"
 		GIT_AUTHOR_DATE=2000-01-01T00:00:00Z GIT_COMMITTER_DATE=2000-01-01T00:00:00Z \
 			git -C "$tmp" -c user.name=base -c user.email=base@localhost \
 			commit -q -m "base: $id"

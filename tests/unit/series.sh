@@ -13,6 +13,9 @@ for d in linux-patches xen-hooks libxl-config; do
 	echo "# $d" >"$TOP/$d/series"
 done
 printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$tmp/base/toy-1.0/src/main.c"
+# A file the base's own .gitignore matches is still part of the base.
+echo '*.gen' >"$tmp/base/toy-1.0/.gitignore"
+echo 'generated' >"$tmp/base/toy-1.0/src/table.gen"
 tar -C "$tmp/base" -cJf "$tmp/toy-1.0.tar.xz" toy-1.0
 cat >"$BUILD/sources.env" <<ENV
 LINUX_VERSION=1.0
@@ -27,6 +30,9 @@ commit_change() { # <tree> <file> <text> <subject>
 
 check "prepare an empty series" "$S" prepare linux
 check "base unpacked with its top directory stripped" test -f "$L/src/main.c"
+check_eq "files the base's .gitignore matches are in the base commit" src/table.gen "$(git -C "$L" ls-files src/table.gen)"
+rm -rf "$L"
+check "a tree cloned from the cached base has them too" sh -c "'$S' prepare linux && test -f '$L/src/table.gen'"
 check "empty series agrees with the tree" "$S" check linux
 commit_change "$L" src/main.c "/* one */" "toy: first change"
 check "check notices an unexported commit" sh -c "! '$S' check linux"
