@@ -33,12 +33,20 @@ check_fragment() {
 	return $bad
 }
 
+all_fragments_honoured() {
+	local f
+	for f in $FRAGMENTS; do check_fragment "$f" >/dev/null || return 1; done
+}
+
 configure() {
 	local stamp inputs f
 	inputs=$(cat "$SRC/arch/x86/configs/x86_64_defconfig" "$SRC/kernel/configs/xen.config" \
 		"$SRC/arch/x86/configs/xen.config" $FRAGMENTS | sha256sum)
 	stamp=$OBJ/.xen-ttm-config-inputs
-	if [ -f "$OBJ/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
+	# Kbuild drops options the tree does not know (e.g. after checking out
+	# an older commit), so an unchanged stamp is not enough: recheck.
+	if [ -f "$OBJ/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ] &&
+		all_fragments_honoured; then
 		echo "config unchanged"
 		return
 	fi
