@@ -9,7 +9,7 @@ S := scripts
 export LINUX_SRC XEN_SRC JOBS TESTS
 
 .PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot \
-	test unit-test export check-series update-lock clean clean-trees distclean help
+	test unit-test check-drivers export check-series update-lock clean clean-trees distclean help
 
 all: build
 
@@ -36,6 +36,10 @@ screenshot:
 ## test          build, then run every test suite (last line: N passed, N failed)
 test: build
 	@tests/run.sh
+
+## check-drivers build check: compile every TTM driver (radeon, amdgpu, nouveau, vmwgfx, qxl) with the series
+check-drivers: prepare
+	@$(S)/check-drivers.sh
 
 ## unit-test     host-side unit tests only (no build, no boot)
 unit-test:
