@@ -31,6 +31,21 @@ hypervisor() {
 	ls -l "$obj/xen-syms" "$obj/xen"
 }
 
+# Flex and bison outputs ship in the tarball.  After a git checkout their
+# sources can look newer, and the build would regenerate them with the host's
+# tools and leave the tree dirty: keep the shipped ones while the source is
+# the base's.
+keep_shipped_parsers() {
+	local src gen
+	for src in $(git ls-files -- 'tools/*.l' 'tools/*.y'); do
+		git diff --quiet base -- "$src" || continue
+		for gen in "${src%.*}.c" "${src%.*}.h"; do
+			[ -f "$gen" ] && touch "$gen"
+		done
+	done
+	return 0
+}
+
 tools() {
 	if dpkg -s libxen-dev >/dev/null 2>&1; then
 		die "libxen-dev is installed: its headers in /usr/include shadow the tree's and break the tools build; apt-get remove libxen-dev"
@@ -43,6 +58,7 @@ tools() {
 			--disable-golang --disable-pvshim --disable-pygrub --disable-xsmpolicy \
 			--disable-monitors --with-system-qemu=/usr/bin/qemu-system-i386
 	fi
+	keep_shipped_parsers
 	make -C tools/include -j"$JOBS"
 	make -C tools -j"$JOBS" CONFIG_TESTS=n
 	rm -rf "$DIST"
