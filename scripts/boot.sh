@@ -26,10 +26,9 @@ for f in "$XEN" "$BZIMAGE" "$INITRD"; do
 	[ -f "$f" ] || die "$f is missing: build first (make build)"
 done
 
-# dom0 gets one vCPU: with two, userland in dom0 segfaults now and then
-# (sed, tr, xl; about 1 run in 20 of 'xl list -l' while a guest runs) under
-# TCG, also with thread=single, pcid=0 or AVX masked off.  Xen still has two
-# CPUs, so guests run beside dom0.  See docs/testbed.md.
+# dom0 gets one vCPU: with two, dom0 processes started while a guest runs
+# die more often at their first TLS access under TCG (docs/testbed.md).  Xen
+# still has two CPUs, so guests run beside dom0.
 xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1"
 xen_cmdline="$xen_cmdline loglvl=all guest_loglvl=all noreboot ${XEN_ARGS:-}"
 dom0_cmdline="console=tty0 console=hvc0 earlyprintk=xen loglevel=6 ${DOM0_ARGS:-}"
