@@ -9,35 +9,31 @@ fail() { echo "XTEST-FAIL: $1${2:+: $2}"; }
 # their first TLS access (bad FS base; see docs/testbed.md).  Commands whose
 # results we measure are rerun, at most twice, when they die by a signal; a
 # wrong result is never retried.  Every rerun is reported.
-# run_measured <command...>: output on stdout, status as the command's.
-run_measured() {
+# rerun <empty-too> <command...>: run the command, rerun it at most twice if
+# it died by a signal or, with empty-too=1, printed nothing; print its output
+# (stderr too unless empty-too) and return its status.
+rerun() {
+	_empty=$1
+	shift
 	_try=0
 	while :; do
-		_out=$("$@" 2>&1)
+		if [ "$_empty" = 1 ]; then _out=$("$@" 2>/dev/null); else _out=$("$@" 2>&1); fi
 		_rc=$?
-		[ $_rc -ge 128 ] && [ $_try -lt 2 ] || break
-		_try=$((_try + 1))
-		echo "XTEST-NOTE: '$*' died by signal $((_rc - 128)); rerun $_try" >&2
-	done
-	printf '%s\n' "$_out"
-	return $_rc
-}
-
-# measure <command...>: like run_measured, for commands that print a value;
-# a pipeline whose member crashed shows up as an empty result, so an empty
-# result is rerun too.
-measure() {
-	_try=0
-	while :; do
-		_out=$("$@" 2>/dev/null)
-		_rc=$?
-		{ [ $_rc -ge 128 ] || [ -z "$_out" ]; } && [ $_try -lt 2 ] || break
+		{ [ $_rc -ge 128 ] || { [ "$_empty" = 1 ] && [ -z "$_out" ]; }; } &&
+			[ $_try -lt 2 ] || break
 		_try=$((_try + 1))
 		echo "XTEST-NOTE: '$*' died or printed nothing (rc $_rc); rerun $_try" >&2
 	done
 	printf '%s\n' "$_out"
 	return $_rc
 }
+
+# run_measured <command...>: for commands whose success we check.
+run_measured() { rerun 0 "$@"; }
+
+# measure <command...>: for commands that print a value; a pipeline whose
+# member crashed shows up as an empty result.
+measure() { rerun 1 "$@"; }
 
 # check <description> <command...>: pass when the command succeeds.
 check() {
