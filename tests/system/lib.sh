@@ -28,18 +28,32 @@ rerun() {
 	return $_rc
 }
 
-# run_measured <command...>: for commands whose success we check.
-run_measured() { rerun 0 "$@"; }
-
-# measure <command...>: for commands that print a value; a pipeline whose
-# member crashed shows up as an empty result.
+# measure <command...>: for read-only commands that print a value; a
+# pipeline whose member crashed shows up as an empty result.
 measure() { rerun 1 "$@"; }
+
+# xl_create <cfg>: xl create; if xl died by a signal, destroy what it left
+# half made and create again (at most twice).
+xl_create() {
+	_name=$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$1")
+	_try=0
+	while :; do
+		_out=$(xl create "$1" 2>&1)
+		_rc=$?
+		[ $_rc -ge 128 ] && [ $_try -lt 2 ] || break
+		_try=$((_try + 1))
+		echo "XTEST-NOTE: 'xl create $1' died by signal $((_rc - 128)); destroying $_name, rerun $_try" >&2
+		xl destroy "$_name" >/dev/null 2>&1
+	done
+	printf '%s\n' "$_out"
+	return $_rc
+}
 
 # check <description> <command...>: pass when the command succeeds.
 check() {
 	_d=$1
 	shift
-	if _o=$(run_measured "$@"); then pass "$_d"; else fail "$_d" "$(echo "$_o" | tail -n 3 | tr '\n' ' ')"; fi
+	if _o=$("$@" 2>&1); then pass "$_d"; else fail "$_d" "$(echo "$_o" | tail -n 3 | tr '\n' ' ')"; fi
 }
 
 # check_eq <description> <expected> <actual>

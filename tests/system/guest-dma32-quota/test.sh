@@ -12,7 +12,7 @@ free_before=$(xl_info_field free_memory)
 low_free_before=$(xl_info_field dma32_free_memory)
 
 guest_cfg g1 128 "dma32_quota = $quota_mib"
-check "xl create with dma32_quota=$quota_mib" xl create /tmp/g1.cfg
+check "xl create with dma32_quota=$quota_mib" xl_create /tmp/g1.cfg
 dom=$(xl domid g1)
 check_eq "quota published in xenstore (kB)" "$quota_kb" "$(xenstore-read /local/domain/$dom/memory/dma32-quota 2>&1)"
 check_eq "xl list -l shows the quota" "$quota_kb" "$(dma32_kb g1 quota)"

@@ -15,7 +15,7 @@ memory = 128
 vcpus = 1
 on_crash = "preserve"
 CFG
-check "xl create guest1" xl create /tmp/guest1.cfg
+check "xl create guest1" xl_create /tmp/guest1.cfg
 domid=$(xl domid guest1 2>/dev/null)
 check "guest1 is in xl list" sh -c "xl list | grep -q '^guest1 '"
 console=/var/log/xen/console/guest-guest1.log

@@ -33,7 +33,7 @@ check_eq "nothing was created" "$ndom_before" "$(xl list | wc -l)"
 low_free=$(xl_info_field dma32_free_memory)
 big=$((low_free - 64))
 guest_cfg a 64 "dma32_quota = $big"
-check "a guest with dma32_quota = $big (free below 4 GiB: $low_free MiB) is created" xl create /tmp/a.cfg
+check "a guest with dma32_quota = $big (free below 4 GiB: $low_free MiB) is created" xl_create /tmp/a.cfg
 guest_cfg b 64 "dma32_quota = 128"
 out=$(xl create /tmp/b.cfg 2>&1)
 rc=$?
@@ -42,7 +42,7 @@ check "a second guest whose quota cannot be met is refused" test $rc -ne 0
 check "the refusal says what is free and what is promised" contains "$out" 'dma32_quota=131072kB cannot be met: [0-9]*kB of memory below 4GiB is free and [0-9]*kB of it is promised' 
 check "the refused guest does not exist" sh -c "! xl list b"
 guest_cfg b 64 "dma32_quota = 128" "dma32_quota_overcommit = 1"
-check "dma32_quota_overcommit = 1 creates it anyway" xl create /tmp/b.cfg
+check "dma32_quota_overcommit = 1 creates it anyway" xl_create /tmp/b.cfg
 check_eq "its quota is still set" 131072 "$(dma32_kb b quota)"
 
 # The runtime command rejects bad input too.
