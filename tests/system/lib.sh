@@ -49,6 +49,21 @@ xl_create() {
 	return $_rc
 }
 
+# xl_destroy <name>: xl destroy, redone (at most twice) while the domain is
+# still there after xl died.
+xl_destroy() {
+	_try=0
+	while :; do
+		_out=$(xl destroy "$1" 2>&1)
+		_rc=$?
+		xl domid "$1" >/dev/null 2>&1 && [ $_try -lt 2 ] || break
+		_try=$((_try + 1))
+		echo "XTEST-NOTE: 'xl destroy $1' left the domain (rc $_rc); rerun $_try" >&2
+	done
+	printf '%s\n' "$_out"
+	! xl domid "$1" >/dev/null 2>&1
+}
+
 # check <description> <command...>: pass when the command succeeds.
 check() {
 	_d=$1

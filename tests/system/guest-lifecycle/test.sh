@@ -22,7 +22,7 @@ console=/var/log/xen/console/guest-guest1.log
 check "guest1 prints GUEST-UP on its console" wait_for 90 grep -q "GUEST-UP name=guest1" "$console"
 check_eq "guest1 wrote data/guest-up in xenstore" 1 "$(xenstore-read /local/domain/$domid/data/guest-up 2>&1)"
 check "guest1 took memory from Xen" test "$(xl_info_field free_memory)" -lt "$free_before"
-check "xl destroy guest1" xl destroy guest1
+check "xl destroy guest1" xl_destroy guest1
 check "guest1 is gone from xl list" sh -c "! xl list | grep -q '^guest1 '"
 wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"

@@ -54,7 +54,7 @@ check "xl dma32-quota-set refuses a raise that cannot be met" contains "$out" 'c
 check_eq "the refused raise changed nothing" $((big * 1024)) "$(dma32_kb a quota)"
 check "xl dma32-quota-set -f raises it anyway" xl dma32-quota-set -f a $((big + 128))
 
-xl destroy a
-xl destroy b
+xl_destroy a
+xl_destroy b
 wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"
