@@ -5,10 +5,11 @@
 pass() { echo "XTEST-PASS: $1"; }
 fail() { echo "XTEST-FAIL: $1${2:+: $2}"; }
 
-# Under TCG, dom0 processes started while a guest runs now and then die at
-# their first TLS access (bad FS base; see docs/testbed.md).  Commands whose
-# results we measure are rerun, at most twice, when they die by a signal; a
-# wrong result is never retried.  Every rerun is reported.
+# Under TCG with SVM offered, dom0 processes started while guests ran died now
+# and then at their first TLS access (docs/testbed.md; the test bed now masks
+# SVM).  As a second line of defence, commands whose results we measure are
+# rerun, at most twice, when they die by a signal; a wrong result is never
+# retried.  Every rerun is reported.
 # rerun <empty-too> <command...>: run the command, rerun it at most twice if
 # it died by a signal or, with empty-too=1, printed nothing; print its output
 # (stderr too unless empty-too) and return its status.
