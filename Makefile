@@ -6,10 +6,10 @@
 
 SHELL := /bin/bash
 S := scripts
-export LINUX_SRC XEN_SRC JOBS TESTS
+export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS
 
 .PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot \
-	test unit-test check-drivers export check-series update-lock clean clean-trees distclean help
+	test bench unit-test check-drivers export check-series update-lock clean clean-trees distclean help
 
 all: build
 
@@ -36,6 +36,10 @@ screenshot:
 ## test          build, then run every test suite (last line: N passed, N failed)
 test: build
 	@tests/run.sh
+
+## bench         build, then benchmark TTM's DMA32 paths (mainline, ours, native): build/bench/ (BENCH_ARGS=...)
+bench: build
+	@$(S)/bench.sh
 
 ## check-drivers build check: compile every TTM driver (radeon, amdgpu, nouveau, vmwgfx, qxl) with the series
 check-drivers: prepare

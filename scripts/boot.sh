@@ -12,6 +12,8 @@
 #   MACHINE, MEM          QEMU machine and memory (defaults above)
 #   QEMU_EXTRA            more QEMU arguments
 #   XEN, BZIMAGE, INITRD  images (default: the ones in build/)
+#   NATIVE=1              boot the same kernel and initramfs without Xen (the
+#                         benchmark's native reference)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,8 @@ MACHINE=${MACHINE:-pc,max-ram-below-4g=1G}
 MEM=${MEM:-4096}
 SERIAL=${SERIAL:-stdio}
 
+native=${NATIVE:-0}
+[ "$native" = 1 ] && XEN=$BZIMAGE
 for f in "$XEN" "$BZIMAGE" "$INITRD"; do
 	[ -f "$f" ] || die "$f is missing: build first (make build)"
 done
@@ -35,9 +39,14 @@ dom0_cmdline="console=tty0 console=hvc0 earlyprintk=xen loglevel=6 ${DOM0_ARGS:-
 # No SVM: Xen's VMLOAD-based PV segment reload leaves a wrong FS base now and
 # then under TCG (docs/testbed.md); a PV host has no use for SVM.
 args=(-accel tcg -cpu max,-smap,-smep,-pku,-la57,-svm -smp 2
-	-machine "$MACHINE" -m "$MEM" -no-reboot -display none
-	-kernel "$XEN" -append "$xen_cmdline"
-	-initrd "$BZIMAGE $dom0_cmdline,$INITRD")
+	-machine "$MACHINE" -m "$MEM" -no-reboot -display none)
+if [ "$native" = 1 ]; then
+	args+=(-kernel "$BZIMAGE" -initrd "$INITRD"
+		-append "console=ttyS0,115200 loglevel=6 ${DOM0_ARGS:-}")
+else
+	args+=(-kernel "$XEN" -append "$xen_cmdline"
+		-initrd "$BZIMAGE $dom0_cmdline,$INITRD")
+fi
 if [ "$SERIAL" = stdio ]; then
 	args+=(-serial mon:stdio)
 else

@@ -14,7 +14,8 @@ XEN_TEST_PROGRAMS="dma32-quota"
 use_ccache
 
 hypervisor() {
-	local obj=${1:-$BUILD/xen-obj} inputs stamp
+	local obj inputs stamp
+	obj=$(realpath -m "${1:-$BUILD/xen-obj}")
 	shift || true
 	inputs=$(cat /dev/null "$@" | sha256sum)
 	stamp=$obj/.xen-ttm-config-inputs

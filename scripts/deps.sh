@@ -7,7 +7,7 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils git pyth
 	acpica-tools libyajl-dev uuid-dev libncurses-dev zlib1g-dev libzstd-dev liblzma-dev
 	libbz2-dev pkg-config libfdt-dev libnl-3-dev libnl-route-3-dev python3-dev
 	libglib2.0-dev libpixman-1-dev gettext dpkg-dev file kmod
-	qemu-system-x86 busybox-static ccache imagemagick socat"
+	qemu-system-x86 busybox-static ccache imagemagick socat gnuplot-nox"
 
 missing=$(for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || echo "$p"

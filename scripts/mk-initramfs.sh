@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build the two initramfs images the test bed boots:
 #   build/guest-initrd.gz  busybox + xenstore client: a PV guest that says it is up
-#   build/dom0-initrd.gz   busybox + our Xen tools + kernel modules + tests/system,
+#   build/dom0-initrd.gz   busybox + our Xen tools + kernel modules + tests/system
+#                          and tests/bench,
 #                          with the guest kernel and initramfs under /boot
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -83,7 +84,7 @@ dom0() {
 	cp -a "$MODS/lib/modules/." "$root/lib/modules/"
 	cp "$BZIMAGE" "$root/boot/vmlinuz"
 	cp "$BUILD/guest-initrd.gz" "$root/boot/guest-initrd.gz"
-	cp -a "$TOP/tests/system/." "$root/tests/"
+	cp -a "$TOP/tests/system/." "$TOP/tests/bench/." "$root/tests/"
 	install -m 0755 "$TOP/initramfs/dom0-init" "$root/init"
 	copy_libs "$root"
 	pack "$root" "$BUILD/dom0-initrd.gz"

@@ -10,7 +10,8 @@
 # "# xen-args: ...", "# machine: ...", "# mem: ...", "# qemu: ...".
 # Prints "PASS: <name>: <check>" / "FAIL: ..." lines; the serial log is kept in
 # build/logs/system-<name>.serial and its tail printed on failure.
-# BOOT_CMD replaces scripts/boot.sh (the runner's own unit test uses it).
+# BOOT_CMD replaces scripts/boot.sh (the runner's own unit test uses it);
+# SCENARIO_DOM0_ARGS adds to dom0's command line (make bench uses it).
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
@@ -29,7 +30,8 @@ rm -f "$log"
 
 MONITOR=$BUILD/qemu-$name.sock
 rm -f "$MONITOR"
-SERIAL=$log DOM0_ARGS="xtest=$name $(header dom0-args)" XEN_ARGS="$(header xen-args)" \
+SERIAL=$log DOM0_ARGS="xtest=$name $(header dom0-args) ${SCENARIO_DOM0_ARGS:-}" \
+	XEN_ARGS="$(header xen-args)" \
 	MACHINE="$(header machine)" MEM="$(header mem)" QEMU_EXTRA="$(header qemu)" \
 	MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
 qemu=$!

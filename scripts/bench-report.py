@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Turn the benchmark's serial logs into results.csv, table.md and bench.png.
+
+bench-report.py <xen.serial> <native.serial> <outdir>
+
+Each 'BENCH' line is one measured step (tests/bench/ttm-pool/test.sh).
+Hypercall counts: the step's reading minus the median reading of the 'nop'
+step (what xenperf itself costs), then the median over repeats (they are
+deterministic but for that noise).  Times: median over repeats.
+A 'cycle' is what one buffer generation costs from empty pools and back:
+cold + release (+ shrink for ours, whose pools outlive the device's).
+"""
+import csv
+import os
+import statistics
+import subprocess
+import sys
+
+COUNTERS = ["memory_op", "multicall", "mmu_update", "update_va_mapping",
+            "mmuext_op", "calls_from_multicall", "page_updates"]
+HYPERCALLS = COUNTERS[:5]
+PATH_NAMES = {"mainline": "mainline (xen-swiotlb)", "ours": "ours (Xen page source)",
+              "native": "native TTM (no Xen)", "dma": "dma_alloc_attrs (Xen)",
+              "native-dma": "dma_alloc_attrs (no Xen)"}
+
+
+def read_log(path, native):
+    """{(path, size, phase): [(ns, counts or None), ...]}, total MiB, errors"""
+    steps, total, errors = {}, None, []
+    with open(path, errors="replace") as log:
+        for line in log:
+            line = line.strip()
+            if line.startswith("BENCH-CONFIG"):
+                kv = dict(f.split("=", 1) for f in line.split()[1:])
+                total = int(kv["total_mib"])
+            elif line.startswith("XTEST-FAIL"):
+                errors.append(line)
+            elif line.startswith("BENCH "):
+                f = line.split()
+                name = f[1]
+                if native and name == "dma":
+                    name = "native-dma"
+                counts = None if f[7] == "-" else [int(x) for x in f[7:14]]
+                steps.setdefault((name, int(f[2]), f[3]), []).append((int(f[5]), counts))
+    return steps, total, errors
+
+
+def summarize(steps):
+    """{(path, size, phase): {'ns': median, 'counts': [...] or None, 'n': repeats}}"""
+    base = steps.pop(("base", 0, "nop"), [])
+    base_counts = None
+    if base and base[0][1] is not None:
+        base_counts = [statistics.median(c[i] for _, c in base) for i in range(len(COUNTERS))]
+    out = {}
+    for key, runs in steps.items():
+        counts = None
+        if base_counts is not None and runs[0][1] is not None:
+            counts = [max(0, statistics.median(c[i] for _, c in runs) - base_counts[i])
+                      for i in range(len(COUNTERS))]
+        out[key] = {"ns": statistics.median(ns for ns, _ in runs), "counts": counts,
+                    "n": len(runs)}
+    return out
+
+
+def add_cycles(res):
+    """cycle = cold + release (+ shrink), per path and size"""
+    for (path, size, phase) in list(res):
+        if phase != "cold":
+            continue
+        parts = [res[(path, size, p)] for p in ("cold", "release", "shrink")
+                 if (path, size, p) in res]
+        counts = None
+        if all(p["counts"] is not None for p in parts):
+            counts = [sum(p["counts"][i] for p in parts) for i in range(len(COUNTERS))]
+        res[(path, size, "cycle")] = {"ns": sum(p["ns"] for p in parts), "counts": counts,
+                                      "n": min(p["n"] for p in parts)}
+
+
+def per_mib(r, total):
+    row = {"ms_per_mib": r["ns"] / 1e6 / total}
+    if r["counts"] is not None:
+        c = dict(zip(COUNTERS, (x / total for x in r["counts"])))
+        row.update(c)
+        row["hypercalls_per_mib"] = sum(c[k] for k in HYPERCALLS)
+        row["subops_per_mib"] = c["calls_from_multicall"] + c["page_updates"]
+    return row
+
+
+def fmt(x, digits=2):
+    if x is None:
+        return "-"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}f}"
+
+
+def ratio(a, b):
+    return None if a is None or b in (None, 0) else a / b
+
+
+def size_name(kib):
+    return f"{kib // 1024} MiB" if kib >= 1024 else f"{kib} KiB"
+
+
+def main():
+    xen_log, native_log, outdir = sys.argv[1:4]
+    xen_steps, total, errors = read_log(xen_log, False)
+    native_steps, ntotal, nerrors = read_log(native_log, True)
+    res = summarize(xen_steps)
+    res.update(summarize(native_steps))
+    add_cycles(res)
+    rows = {}
+    for (path, size, phase), r in res.items():
+        t = total if path in ("mainline", "ours", "dma") else ntotal
+        rows[(path, size, phase)] = per_mib(r, t) | {"n": r["n"]}
+
+    fields = ["path", "size_kib", "phase", "repeats", "ms_per_mib", "hypercalls_per_mib",
+              "subops_per_mib"] + COUNTERS
+    with open(os.path.join(outdir, "results.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(fields)
+        for (path, size, phase) in sorted(rows):
+            r = rows[(path, size, phase)]
+            w.writerow([path, size, phase, r["n"]] +
+                       [("%.4f" % r[k]) if k in r else "" for k in fields[4:]])
+
+    get = lambda p, s, ph, k: rows.get((p, s, ph), {}).get(k)
+    sizes = sorted({s for (p, s, ph) in rows if p == "ours"})
+    lines = [f"Benchmark: {total} MiB of DMA32 TTM buffers per case, write-combined, "
+             f"median of {rows.get(('ours', sizes[0], 'cold'), {}).get('n', '?')} repeats; "
+             "hypercall counts per MiB from Xen's perf counters (xenperf), "
+             "times per MiB under QEMU TCG (absolute times mean little; ratios matter).", ""]
+    lines += ["Cold cycle (empty pools: populate + give every frame back):", "",
+              "| buffer | mainline hc/MiB | ours hc/MiB | mainline/ours | mainline sub-ops/MiB | ours sub-ops/MiB | mainline ms/MiB | ours ms/MiB | native ms/MiB | mainline/ours time |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for s in sizes:
+        mh, oh = get("mainline", s, "cycle", "hypercalls_per_mib"), get("ours", s, "cycle", "hypercalls_per_mib")
+        mt, ot = get("mainline", s, "cycle", "ms_per_mib"), get("ours", s, "cycle", "ms_per_mib")
+        lines.append(f"| {size_name(s)} | {fmt(mh)} | {fmt(oh)} | {fmt(ratio(mh, oh), 1)}x | "
+                     f"{fmt(get('mainline', s, 'cycle', 'subops_per_mib'))} | "
+                     f"{fmt(get('ours', s, 'cycle', 'subops_per_mib'))} | {fmt(mt)} | {fmt(ot)} | "
+                     f"{fmt(get('native', s, 'cycle', 'ms_per_mib'))} | {fmt(ratio(mt, ot), 1)}x |")
+    lines += ["", "Warm (pool hits: repopulate after free):", "",
+              "| buffer | mainline hc/MiB | ours hc/MiB | mainline ms/MiB | ours ms/MiB | native ms/MiB | ours/native time |",
+              "|---|---|---|---|---|---|---|"]
+    for s in sizes:
+        ot, nt = get("ours", s, "warm", "ms_per_mib"), get("native", s, "warm", "ms_per_mib")
+        lines.append(f"| {size_name(s)} | {fmt(get('mainline', s, 'warm', 'hypercalls_per_mib'))} | "
+                     f"{fmt(get('ours', s, 'warm', 'hypercalls_per_mib'))} | "
+                     f"{fmt(get('mainline', s, 'warm', 'ms_per_mib'))} | {fmt(ot)} | {fmt(nt)} | "
+                     f"{fmt(ratio(ot, nt))}x |")
+    lines += ["", "Phases (per MiB):", "",
+              "| path | buffer | phase | hc/MiB | memory_op | multicall | mmu_update | update_va_mapping | mmuext_op | sub-ops/MiB | ms/MiB |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    order = {"cold": 0, "free": 1, "warm": 2, "free2": 3, "release": 4, "shrink": 5, "cycle": 6}
+    for (p, s, ph) in sorted(rows, key=lambda k: (k[0], k[1], order.get(k[2], 9))):
+        r = rows[(p, s, ph)]
+        lines.append(f"| {p} | {size_name(s)} | {ph} | {fmt(r.get('hypercalls_per_mib'))} | "
+                     + " | ".join(fmt(r.get(k)) for k in HYPERCALLS) +
+                     f" | {fmt(r.get('subops_per_mib'))} | {fmt(r['ms_per_mib'])} |")
+    lines += ["", "dma_alloc_attrs alone (one alloc + free cycle; the issue's mainline table):", "",
+              "| chunk | hc/MiB | sub-ops/MiB | alloc ms/MiB (Xen) | alloc ms/MiB (no Xen) |",
+              "|---|---|---|---|---|"]
+    for s in sorted({s for (p, s, ph) in rows if p == "dma"}, reverse=True):
+        lines.append(f"| {size_name(s)} | {fmt(get('dma', s, 'cycle', 'hypercalls_per_mib'))} | "
+                     f"{fmt(get('dma', s, 'cycle', 'subops_per_mib'))} | "
+                     f"{fmt(get('dma', s, 'cold', 'ms_per_mib'))} | "
+                     f"{fmt(get('native-dma', s, 'cold', 'ms_per_mib'))} |")
+    for e in errors + nerrors:
+        lines.append(f"\nERROR: {e}")
+    with open(os.path.join(outdir, "table.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+    plot(rows, sizes, outdir)
+    return 1 if errors or nerrors else 0
+
+
+def plot(rows, sizes, outdir):
+    dat = os.path.join(outdir, "plot.dat")
+    with open(dat, "w") as f:
+        f.write("# size_kib mainline_hc ours_hc mainline_ms ours_ms native_ms "
+                "mainline_warm_ms ours_warm_ms native_warm_ms\n")
+        for s in sizes:
+            vals = [rows.get((p, s, ph), {}).get(k) for p, ph, k in (
+                ("mainline", "cycle", "hypercalls_per_mib"), ("ours", "cycle", "hypercalls_per_mib"),
+                ("mainline", "cycle", "ms_per_mib"), ("ours", "cycle", "ms_per_mib"),
+                ("native", "cycle", "ms_per_mib"), ("mainline", "warm", "ms_per_mib"),
+                ("ours", "warm", "ms_per_mib"), ("native", "warm", "ms_per_mib"))]
+            f.write(f"{s} " + " ".join("NaN" if v is None else f"{max(v, 1e-3):.4f}" for v in vals) + "\n")
+    script = f"""
+set terminal png size 1200,500
+set output '{os.path.join(outdir, "bench.png")}'
+set multiplot layout 1,2
+set logscale xy
+set xlabel 'buffer size (KiB)'
+set grid
+set key top right
+set title 'hypercalls per MiB, cold cycle'
+plot '{dat}' using 1:2 with linespoints title 'mainline (xen-swiotlb)', \
+     '' using 1:3 with linespoints title 'ours (Xen page source)'
+set title 'ms per MiB (QEMU TCG)'
+plot '{dat}' using 1:4 with linespoints title 'mainline, cold', \
+     '' using 1:5 with linespoints title 'ours, cold', \
+     '' using 1:6 with linespoints title 'native, cold', \
+     '' using 1:7 with linespoints dt 2 title 'mainline, warm', \
+     '' using 1:8 with linespoints dt 2 title 'ours, warm', \
+     '' using 1:9 with linespoints dt 2 title 'native, warm'
+unset multiplot
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

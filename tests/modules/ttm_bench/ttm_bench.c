@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmark driver for the TTM pool of a DMA32-limited GPU (make bench).
+ *
+ * It uses TTM as radeon does on a 32-bit card: a ttm_device for a PCI
+ * display device with use_dma_alloc and use_dma32, buffers (ttm_tt with DMA
+ * addresses) populated with ttm_pool_alloc() from the device's pool and freed
+ * with ttm_pool_free().
+ * Which page source the pool gets is TTM's choice when the pool is created
+ * (ttm.xen_pool), so the same module measures mainline's xen-swiotlb path,
+ * the Xen page source and, without Xen, native TTM.  The 'dma' commands
+ * measure dma_alloc_attrs() alone, as the issue's mainline table does.
+ *
+ * debugfs ttm_bench/ctl takes one command per write; ttm_bench/result reads
+ * what the last one did (ns is the time of the measured part only):
+ *   init                  create the TTM device (and its pool)
+ *   alloc <size> <total>  create total/size buffers (not timed), populate them
+ *   free                  give every buffer's pages back to the pool
+ *   fini                  destroy the buffers and the device (and its pool)
+ *   shrink                give every frame the Xen pools hold back to Xen
+ *   dma <chunk> <total>   dma_alloc_attrs() chunks
+ *   dmafree               dma_free_attrs() them
+ *   nop                   nothing (the reading tools' own baseline)
+ * Every page handed out is checked against the device's coherent mask.
+ */
+#include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <asm/xen/page.h>
+#include <xen/xen.h>
+
+#include <drm/drm_vma_manager.h>
+#include <drm/ttm/ttm_bo.h>
+#include <drm/ttm/ttm_device.h>
+#include <drm/ttm/ttm_pool.h>
+#include <drm/ttm/ttm_tt.h>
+
+/*
+ * The Xen pools are shared by every device, so destroying one pool keeps
+ * their frames; they go back when the shrinker runs.  ttm_pool_xen_shrink()
+ * is what the shrinker calls (exported for tests).
+ */
+unsigned long ttm_pool_xen_shrink(unsigned long nr_pages);
+
+static char *device;
+module_param(device, charp, 0444);
+MODULE_PARM_DESC(device, "PCI device to allocate for, e.g. 0000:00:02.0 (default: the first VGA device)");
+
+struct bench_chunk {
+	void *cpu;
+	dma_addr_t dma;
+};
+
+static struct pci_dev *bench_pdev;
+static struct drm_vma_offset_manager bench_vma;
+static struct ttm_device bench_anchor;
+static struct ttm_device bench_bdev;
+static struct ttm_pool *bench_pool = &bench_bdev.pool;
+static bool bench_pool_ready;
+static struct ttm_tt *bench_tts;
+static unsigned long bench_nr_tts;
+static unsigned long bench_nr_populated;
+static struct bench_chunk *bench_chunks;
+static unsigned long bench_nr_chunks;
+static size_t bench_chunk_size;
+static char bench_result[256];
+static DEFINE_MUTEX(bench_lock);
+static struct dentry *bench_dir;
+
+/* The machine frame of a page: what the device sees */
+static unsigned long bench_frame(struct page *p)
+{
+	unsigned long pfn = page_to_pfn(p);
+
+	return xen_pv_domain() ? pfn_to_mfn(pfn) : pfn;
+}
+
+/* Pages of @nr from @first whose frames the device cannot reach */
+static unsigned long bench_above(struct page *first, unsigned long nr)
+{
+	u64 limit = bench_pdev->dev.coherent_dma_mask >> PAGE_SHIFT;
+	unsigned long i, above = 0;
+
+	for (i = 0; i < nr; i++)
+		above += bench_frame(first + i) > limit;
+	return above;
+}
+
+/* No buffer objects are created: TTM never calls back */
+static const struct ttm_device_funcs bench_funcs;
+
+static int bench_init(void)
+{
+	int rc;
+
+	if (bench_pool_ready)
+		return -EBUSY;
+	rc = ttm_device_init(&bench_bdev, &bench_funcs, &bench_pdev->dev, NULL,
+			     &bench_vma, true, true);
+	if (rc)
+		return rc;
+	bench_pool_ready = true;
+	snprintf(bench_result, sizeof(bench_result), "source=%s mask_bits=%u\n",
+		 bench_pool->source->name,
+		 fls64(bench_pdev->dev.coherent_dma_mask));
+	return 0;
+}
+
+/* Buffers of @size bytes for @total bytes, not populated */
+static int bench_create_tts(size_t size, size_t total)
+{
+	struct ttm_buffer_object bo = { .base.size = size };
+	unsigned long i;
+	int rc;
+
+	bench_tts = kvcalloc(total / size, sizeof(*bench_tts), GFP_KERNEL);
+	if (!bench_tts)
+		return -ENOMEM;
+	for (i = 0; i < total / size; i++) {
+		rc = ttm_sg_tt_init(&bench_tts[i], &bo, 0, ttm_write_combined);
+		if (rc)
+			return rc;
+		bench_nr_tts++;
+	}
+	return 0;
+}
+
+/* Populate every buffer: pages, write-combined, DMA addresses */
+static int bench_alloc(size_t size, size_t total)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = false };
+	unsigned long i, pages = 0, above = 0;
+	u64 start, ns;
+	int rc;
+
+	if (!bench_pool_ready || bench_nr_populated || !size || size % PAGE_SIZE ||
+	    !total || total % size)
+		return -EINVAL;
+	if (!bench_nr_tts) {
+		rc = bench_create_tts(size, total);
+		if (rc)
+			return rc;
+	} else if (bench_nr_tts != total / size ||
+		   bench_tts[0].num_pages != size >> PAGE_SHIFT) {
+		return -EINVAL;
+	}
+
+	start = ktime_get_ns();
+	for (i = 0; i < bench_nr_tts; i++) {
+		rc = ttm_pool_alloc(bench_pool, &bench_tts[i], &ctx);
+		if (rc)
+			return rc;
+		bench_nr_populated++;
+	}
+	ns = ktime_get_ns() - start;
+
+	for (i = 0; i < bench_nr_tts; i++) {
+		struct ttm_tt *tt = &bench_tts[i];
+		pgoff_t j;
+
+		for (j = 0; j < tt->num_pages; j++)
+			above += bench_above(tt->pages[j], 1);
+		pages += tt->num_pages;
+	}
+	snprintf(bench_result, sizeof(bench_result),
+		 "ns=%llu pages=%lu above=%lu\n", ns, pages, above);
+	return 0;
+}
+
+static int bench_free(void)
+{
+	unsigned long i;
+	u64 start;
+
+	if (!bench_nr_populated)
+		return -EINVAL;
+	start = ktime_get_ns();
+	for (i = 0; i < bench_nr_populated; i++)
+		ttm_pool_free(bench_pool, &bench_tts[i]);
+	snprintf(bench_result, sizeof(bench_result), "ns=%llu\n",
+		 ktime_get_ns() - start);
+	bench_nr_populated = 0;
+	return 0;
+}
+
+/* Destroy the buffers and the pool: pooled pages go back */
+static int bench_fini(void)
+{
+	unsigned long i;
+	u64 start;
+
+	if (!bench_pool_ready)
+		return -EINVAL;
+	if (bench_nr_populated)
+		bench_free();
+	for (i = 0; i < bench_nr_tts; i++)
+		ttm_tt_fini(&bench_tts[i]);
+	kvfree(bench_tts);
+	bench_tts = NULL;
+	bench_nr_tts = 0;
+
+	start = ktime_get_ns();
+	ttm_device_fini(&bench_bdev);
+	snprintf(bench_result, sizeof(bench_result), "ns=%llu\n",
+		 ktime_get_ns() - start);
+	bench_pool_ready = false;
+	return 0;
+}
+
+/* Give everything the Xen pools hold back to Xen */
+static int bench_shrink(void)
+{
+	unsigned long pages = 0, freed;
+	u64 start = ktime_get_ns();
+
+	do {
+		freed = ttm_pool_xen_shrink(ULONG_MAX);
+		pages += freed;
+	} while (freed);
+	snprintf(bench_result, sizeof(bench_result), "ns=%llu pages=%lu\n",
+		 ktime_get_ns() - start, pages);
+	return 0;
+}
+
+/* dma_alloc_attrs() in chunks of @chunk bytes, @total bytes in all */
+static int bench_dma(size_t chunk, size_t total)
+{
+	unsigned long i, above = 0;
+	u64 start, ns;
+
+	if (bench_chunks || !chunk || chunk % PAGE_SIZE || !total ||
+	    total % chunk)
+		return -EINVAL;
+	bench_chunks = kvcalloc(total / chunk, sizeof(*bench_chunks), GFP_KERNEL);
+	if (!bench_chunks)
+		return -ENOMEM;
+	bench_chunk_size = chunk;
+
+	start = ktime_get_ns();
+	for (i = 0; i < total / chunk; i++) {
+		struct bench_chunk *c = &bench_chunks[i];
+
+		c->cpu = dma_alloc_attrs(&bench_pdev->dev, chunk, &c->dma,
+					 GFP_KERNEL, 0);
+		if (!c->cpu)
+			break;
+		bench_nr_chunks++;
+	}
+	ns = ktime_get_ns() - start;
+	if (bench_nr_chunks < total / chunk)
+		return -ENOMEM;
+
+	for (i = 0; i < bench_nr_chunks; i++)
+		above += bench_above(virt_to_page(bench_chunks[i].cpu),
+				     chunk >> PAGE_SHIFT);
+	snprintf(bench_result, sizeof(bench_result),
+		 "ns=%llu pages=%lu above=%lu\n", ns,
+		 (total / chunk) * (chunk >> PAGE_SHIFT), above);
+	return 0;
+}
+
+static int bench_dma_free(void)
+{
+	unsigned long i;
+	u64 start;
+
+	if (!bench_chunks)
+		return -EINVAL;
+	start = ktime_get_ns();
+	for (i = 0; i < bench_nr_chunks; i++)
+		dma_free_attrs(&bench_pdev->dev, bench_chunk_size,
+			       bench_chunks[i].cpu, bench_chunks[i].dma, 0);
+	snprintf(bench_result, sizeof(bench_result), "ns=%llu\n",
+		 ktime_get_ns() - start);
+	kvfree(bench_chunks);
+	bench_chunks = NULL;
+	bench_nr_chunks = 0;
+	return 0;
+}
+
+static int bench_run(char *cmd)
+{
+	unsigned long size, total;
+	char word[16];
+	int n;
+
+	n = sscanf(cmd, "%15s %lu %lu", word, &size, &total);
+	if (n < 1)
+		return -EINVAL;
+	snprintf(bench_result, sizeof(bench_result), "\n");
+	if (!strcmp(word, "nop"))
+		return 0;
+	if (!strcmp(word, "init"))
+		return bench_init();
+	if (!strcmp(word, "alloc") && n == 3)
+		return bench_alloc(size, total);
+	if (!strcmp(word, "free"))
+		return bench_free();
+	if (!strcmp(word, "fini"))
+		return bench_fini();
+	if (!strcmp(word, "shrink"))
+		return bench_shrink();
+	if (!strcmp(word, "dma") && n == 3)
+		return bench_dma(size, total);
+	if (!strcmp(word, "dmafree"))
+		return bench_dma_free();
+	return -EINVAL;
+}
+
+static ssize_t bench_ctl_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	char *cmd;
+	int rc;
+
+	cmd = memdup_user_nul(ubuf, min_t(size_t, len, 63));
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
+	mutex_lock(&bench_lock);
+	rc = bench_run(cmd);
+	mutex_unlock(&bench_lock);
+	kfree(cmd);
+	return rc ? rc : len;
+}
+
+static const struct file_operations bench_ctl_fops = {
+	.owner = THIS_MODULE,
+	.write = bench_ctl_write,
+};
+
+static ssize_t bench_result_read(struct file *file, char __user *ubuf,
+				 size_t len, loff_t *ppos)
+{
+	ssize_t rc;
+
+	mutex_lock(&bench_lock);
+	rc = simple_read_from_buffer(ubuf, len, ppos, bench_result,
+				     strlen(bench_result));
+	mutex_unlock(&bench_lock);
+	return rc;
+}
+
+static const struct file_operations bench_result_fops = {
+	.owner = THIS_MODULE,
+	.read = bench_result_read,
+};
+
+static struct pci_dev *bench_find_device(void)
+{
+	struct pci_dev *pdev = NULL;
+
+	if (!device)
+		return pci_get_class(PCI_CLASS_DISPLAY_VGA << 8, NULL);
+	for_each_pci_dev(pdev)
+		if (!strcmp(pci_name(pdev), device))
+			return pdev;
+	return NULL;
+}
+
+static int __init bench_module_init(void)
+{
+	int rc;
+
+	bench_pdev = bench_find_device();
+	if (!bench_pdev) {
+		pr_err("ttm_bench: no PCI device %s\n", device ?: "of VGA class");
+		return -ENODEV;
+	}
+	drm_vma_offset_manager_init(&bench_vma, 0, 16);
+	/*
+	 * TTM's global state (and the Xen pools) lives while any TTM device
+	 * does, as with the display driver of a real dom0: keep one device
+	 * for the module's lifetime so that 'fini' measures one device only.
+	 */
+	rc = ttm_device_init(&bench_anchor, &bench_funcs, &bench_pdev->dev, NULL,
+			     &bench_vma, false, false);
+	if (rc) {
+		drm_vma_offset_manager_destroy(&bench_vma);
+		pci_dev_put(bench_pdev);
+		return rc;
+	}
+	bench_dir = debugfs_create_dir("ttm_bench", NULL);
+	debugfs_create_file("ctl", 0200, bench_dir, NULL, &bench_ctl_fops);
+	debugfs_create_file("result", 0400, bench_dir, NULL, &bench_result_fops);
+	return 0;
+}
+
+static void __exit bench_module_exit(void)
+{
+	debugfs_remove_recursive(bench_dir);
+	mutex_lock(&bench_lock);
+	if (bench_pool_ready)
+		bench_fini();
+	if (bench_chunks)
+		bench_dma_free();
+	mutex_unlock(&bench_lock);
+	ttm_device_fini(&bench_anchor);
+	drm_vma_offset_manager_destroy(&bench_vma);
+	pci_dev_put(bench_pdev);
+}
+
+module_init(bench_module_init);
+module_exit(bench_module_exit);
+MODULE_DESCRIPTION("TTM pool benchmark for a DMA32-limited device");
+MODULE_LICENSE("GPL");
