@@ -8,8 +8,10 @@
 # One line per measured step:
 #   BENCH <path> <size KiB> <phase> <repeat> <ns> <pages above the limit> \
 #         <memory_op> <multicall> <mmu_update> <update_va_mapping> \
-#         <mmuext_op> <calls from multicall> <page updates>
-# (hypercall counts from Xen's perf counters, '-' when Xen has none).
+#         <mmuext_op> <calls from multicall> <page updates> <issued>
+# (hypercall counts from Xen's perf counters, '-' when Xen has none; Xen
+# counts a hypercall again each time it resumes one it preempted.  <issued>:
+# the hypercalls our page source made, from its debugfs, '-' for the others.)
 # Kernel command line: bench.total=<MiB> bench.repeats=<n> bench.sizes=<KiB:KiB...>
 # (no commas: QEMU's multiboot module list would split there)
 # timeout: 3600
@@ -48,21 +50,29 @@ counters() {
 		END { printf "%d %d %d %d %d %d %d\n", mo, mc, mu, uv, me, cm, pu }'
 }
 
+# Hypercalls our page source counted (ttm/xen_pools), all pools
+xen_pool_hypercalls() {
+	awk '$1 == "hypercalls" { n += $2 } END { print n + 0 }' /sys/kernel/debug/ttm/xen_pools 2>/dev/null
+}
+
 # step <path> <size> <phase> <repeat> <command...>: run one ttm_bench
 # command between a reset and a reading of Xen's counters
 step() {
 	_path=$1 _size=$2 _phase=$3 _rep=$4
 	shift 4
+	_issued=$(xen_pool_hypercalls)
 	[ $perf = 1 ] && xenperf -r >/dev/null
 	if ! echo "$*" >$B/ctl; then
 		fail "$_path ${_size}KiB $_phase: '$*'"
 		return 1
 	fi
 	_c=$(counters)
+	_issued=$(($(xen_pool_hypercalls) - _issued))
+	[ "$_path" = ours ] || _issued=-
 	_r=$(cat $B/result)
 	_ns=$(field ns "$_r")
 	_above=$(field above "$_r")
-	echo "BENCH $_path $_size $_phase $_rep ${_ns:-0} ${_above:-0} $_c"
+	echo "BENCH $_path $_size $_phase $_rep ${_ns:-0} ${_above:-0} $_c $_issued"
 	[ "${_above:-0}" = 0 ] || fail "$_path ${_size}KiB $_phase: every page below the device's limit" "$_above above"
 }
 
@@ -86,11 +96,6 @@ ttm_path() {
 			r=$((r + 1))
 		done
 	done
-}
-
-# Hypercalls our page source counted (ttm/xen_pools), all pools
-xen_pool_hypercalls() {
-	awk '$1 == "hypercalls" { n += $2 } END { print n + 0 }' /sys/kernel/debug/ttm/xen_pools
 }
 
 dma_path() {
