@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build the two initramfs images the test bed boots:
-#   build/guest-initrd.gz  busybox + xenstore client: a PV guest that says it is up
+#   build/guest-initrd.gz  busybox + xenstore client + kernel modules: a PV guest
+#                          that says it is up and runs the test agent
 #   build/dom0-initrd.gz   busybox + our Xen tools + kernel modules + tests/system
 #                          and tests/bench,
 #                          with the guest kernel and initramfs under /boot
@@ -70,8 +71,8 @@ guest() {
 	cp -a "$DIST/usr/bin/xenstore" "$DIST"/usr/bin/xenstore-* "$root/usr/bin/"
 	install -m 0755 "$TOP/initramfs/guest-init" "$root/init"
 	install -m 0755 "$TOP/initramfs/guest-agent" "$root/bin/guest-agent"
-	mkdir -p "$root/lib/xtest"
-	find "$MODS" -path '*/extra/*.ko' -exec cp {} "$root/lib/xtest/" \;
+	mkdir -p "$root/lib/modules"
+	cp -a "$MODS/lib/modules/." "$root/lib/modules/"
 	copy_libs "$root"
 	pack "$root" "$BUILD/guest-initrd.gz"
 }

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A DMA32-limited GPU driver's buffer workload, for the DMA32 quota
+ * scenarios (tests/system/guest-ttm-quota, ...): buffer objects in system
+ * memory, write-combined (or write-back with wb=1: Xen lets a PV domain
+ * without I/O resources map memory write-back only), populated and swapped
+ * as a driver's would be.
+ *
+ * It uses a ttm_device for a PCI device given as device= (a passed-through
+ * GPU), else for a device of its own with a 32-bit coherent mask that it
+ * puts on the Xen page source (ttm_pool_xen_use(), exported for tests), as
+ * TTM would for a 32-bit PCI GPU.
+ *
+ * debugfs ttm_workload/run takes one command per write, as a driver's
+ * ioctls (returning to user space between them also lets the swap files of
+ * swapped-in buffers be released):
+ *   create <buffers> <KiB each>  create the buffers (not populated)
+ *   round                        populate every buffer in turn, leaving each
+ *                                on the LRU so that TTM may swap it out to
+ *                                make room for the next, and check it: every
+ *                                frame below the device's limit, the stamp
+ *                                written in each page on an earlier round
+ *                                still there
+ *   destroy                      destroy the buffers
+ * ttm_workload/result reads what the rounds since create did.
+ */
+#include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <asm/xen/page.h>
+#include <xen/xen.h>
+
+#include <drm/drm_vma_manager.h>
+#include <drm/ttm/ttm_bo.h>
+#include <drm/ttm/ttm_device.h>
+#include <drm/ttm/ttm_placement.h>
+#include <drm/ttm/ttm_pool.h>
+#include <drm/ttm/ttm_tt.h>
+
+/* Exported for tests by TTM when it runs on Xen */
+bool ttm_pool_xen_use(struct ttm_pool *pool);
+
+static bool wb;
+module_param(wb, bool, 0444);
+MODULE_PARM_DESC(wb, "Write-back buffers instead of write-combined ones");
+
+static char *device;
+module_param(device, charp, 0444);
+MODULE_PARM_DESC(device, "PCI device of the GPU, e.g. 0000:00:00.0 (default: a device of our own)");
+
+struct wl_result {
+	unsigned long populated;	/* successful populations */
+	unsigned long swapped_in;	/* of which of swapped-out buffers */
+	unsigned long failed;		/* populations that failed */
+	unsigned long above;		/* pages above the device's limit */
+	unsigned long corrupt;		/* pages that lost their stamp */
+	int first_error;
+	u64 ms;				/* time the rounds took */
+};
+
+static struct platform_device *wl_pdev;
+static struct pci_dev *wl_pci;
+static struct device *wl_dev;
+static struct drm_vma_offset_manager wl_vma;
+static struct ttm_device wl_bdev;
+static struct wl_result wl_last;
+static DEFINE_MUTEX(wl_lock);
+static struct dentry *wl_dir;
+
+static struct ttm_place wl_sys_place = { .mem_type = TTM_PL_SYSTEM };
+static struct ttm_placement wl_sys_placement = {
+	.num_placement = 1, .placement = &wl_sys_place,
+};
+
+static struct ttm_tt *wl_tt_create(struct ttm_buffer_object *bo,
+				   u32 page_flags)
+{
+	struct ttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL);
+
+	if (tt && ttm_sg_tt_init(tt, bo, page_flags,
+				 wb ? ttm_cached : ttm_write_combined)) {
+		kfree(tt);
+		tt = NULL;
+	}
+	return tt;
+}
+
+static void wl_tt_destroy(struct ttm_device *bdev, struct ttm_tt *tt)
+{
+	ttm_tt_fini(tt);
+	kfree(tt);
+}
+
+/* Buffers live in system memory only: every move is a null move */
+static int wl_move(struct ttm_buffer_object *bo, bool evict,
+		   struct ttm_operation_ctx *ctx, struct ttm_resource *new_mem,
+		   struct ttm_place *hop)
+{
+	ttm_bo_move_null(bo, new_mem);
+	return 0;
+}
+
+static void wl_evict_flags(struct ttm_buffer_object *bo,
+			   struct ttm_placement *placement)
+{
+	*placement = wl_sys_placement;
+}
+
+static const struct ttm_device_funcs wl_funcs = {
+	.ttm_tt_create = wl_tt_create,
+	.ttm_tt_destroy = wl_tt_destroy,
+	.eviction_valuable = ttm_bo_eviction_valuable,
+	.evict_flags = wl_evict_flags,
+	.move = wl_move,
+};
+
+static void wl_bo_destroy(struct ttm_buffer_object *bo)
+{
+	dma_resv_fini(&bo->base._resv);
+	kfree(bo);
+}
+
+static struct ttm_buffer_object *wl_bo_create(size_t size)
+{
+	struct ttm_operation_ctx ctx = { };
+	struct ttm_buffer_object *bo;
+	int ret;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->base.size = size;
+	dma_resv_init(&bo->base._resv);
+	drm_vma_node_reset(&bo->base.vma_node);
+	ret = ttm_bo_init_reserved(&wl_bdev, bo, ttm_bo_type_kernel,
+				   &wl_sys_placement, 0, &ctx, NULL, NULL,
+				   wl_bo_destroy);
+	if (ret)
+		return ERR_PTR(ret);	/* TTM put and destroyed it */
+	ttm_bo_unreserve(bo);
+	return bo;
+}
+
+/* The machine frame of a page: what the device sees */
+static unsigned long wl_frame(struct page *p)
+{
+	unsigned long pfn = page_to_pfn(p);
+
+	return xen_pv_domain() ? pfn_to_mfn(pfn) : pfn;
+}
+
+/* A stamp for page @i of buffer @b */
+static u64 wl_stamp(unsigned long b, pgoff_t i)
+{
+	return 0x7474000000000000ULL | ((u64)b << 24) | i;
+}
+
+/* Check a populated buffer, then stamp its pages for the next round */
+static void wl_check(struct ttm_buffer_object *bo, unsigned long b,
+		     bool stamped, struct wl_result *r)
+{
+	u64 limit = dma_get_mask(wl_dev) >> PAGE_SHIFT;
+	struct ttm_tt *tt = bo->ttm;
+	pgoff_t i;
+
+	limit = min_t(u64, limit, wl_dev->coherent_dma_mask >> PAGE_SHIFT);
+	for (i = 0; i < tt->num_pages; i++) {
+		u64 *va = page_address(tt->pages[i]);
+
+		r->above += wl_frame(tt->pages[i]) > limit;
+		if (stamped && *va != wl_stamp(b, i))
+			r->corrupt++;
+		*va = wl_stamp(b, i);
+	}
+}
+
+/* Populate buffer @b (swapping others out if TTM must) and check it */
+static void wl_use(struct ttm_buffer_object *bo, unsigned long b,
+		   bool stamped, struct wl_result *r)
+{
+	struct ttm_operation_ctx ctx = { };
+	bool swapped;
+	int ret;
+
+	ret = ttm_bo_reserve(bo, false, false, NULL);
+	if (ret)
+		goto fail;
+	swapped = bo->ttm->page_flags & TTM_TT_FLAG_SWAPPED;
+	ret = ttm_tt_populate(&wl_bdev, bo->ttm, &ctx);
+	if (!ret) {
+		r->populated++;
+		r->swapped_in += swapped;
+		wl_check(bo, b, stamped, r);
+	}
+	ttm_bo_unreserve(bo);
+	if (!ret)
+		return;
+fail:
+	r->failed++;
+	if (!r->first_error)
+		r->first_error = ret;
+}
+
+static struct ttm_buffer_object **wl_bos;
+static unsigned long wl_nr, wl_rounds;
+
+static void wl_destroy(void)
+{
+	unsigned long b;
+
+	for (b = 0; b < wl_nr; b++)
+		ttm_bo_put(wl_bos[b]);
+	kvfree(wl_bos);
+	wl_bos = NULL;
+	wl_nr = 0;
+}
+
+static int wl_create(unsigned long nr, unsigned long kib)
+{
+	unsigned long b;
+
+	if (wl_bos || !nr || !kib || kib % (PAGE_SIZE >> 10) || nr > 65536 ||
+	    kib > SZ_1M)
+		return -EINVAL;
+	wl_bos = kvcalloc(nr, sizeof(*wl_bos), GFP_KERNEL);
+	if (!wl_bos)
+		return -ENOMEM;
+	memset(&wl_last, 0, sizeof(wl_last));
+	wl_rounds = 0;
+	for (b = 0; b < nr; b++) {
+		wl_bos[b] = wl_bo_create(kib << 10);
+		if (IS_ERR(wl_bos[b])) {
+			int ret = PTR_ERR(wl_bos[b]);
+
+			wl_destroy();
+			return ret;
+		}
+		wl_nr++;
+	}
+	return 0;
+}
+
+static int wl_round(void)
+{
+	u64 start = ktime_get_ns();
+	unsigned long b;
+
+	if (!wl_bos)
+		return -EINVAL;
+	for (b = 0; b < wl_nr; b++) {
+		wl_use(wl_bos[b], b, wl_rounds > 0, &wl_last);
+		cond_resched();
+	}
+	wl_rounds++;
+	wl_last.ms += (ktime_get_ns() - start) / NSEC_PER_MSEC;
+	return 0;
+}
+
+static int wl_run(const char *cmd)
+{
+	unsigned long nr, kib;
+
+	if (sscanf(cmd, "create %lu %lu", &nr, &kib) == 2)
+		return wl_create(nr, kib);
+	if (sysfs_streq(cmd, "round"))
+		return wl_round();
+	if (sysfs_streq(cmd, "destroy")) {
+		wl_destroy();
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static ssize_t wl_run_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	char *cmd;
+	int rc;
+
+	cmd = memdup_user_nul(ubuf, min_t(size_t, len, 63));
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
+	mutex_lock(&wl_lock);
+	rc = wl_run(cmd);
+	mutex_unlock(&wl_lock);
+	kfree(cmd);
+	return rc ? rc : len;
+}
+
+static const struct file_operations wl_run_fops = {
+	.owner = THIS_MODULE,
+	.write = wl_run_write,
+};
+
+static ssize_t wl_result_read(struct file *file, char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	char buf[192];
+	int n;
+
+	mutex_lock(&wl_lock);
+	n = scnprintf(buf, sizeof(buf),
+		      "rounds=%lu populated=%lu swapped_in=%lu failed=%lu above=%lu corrupt=%lu error=%d ms=%llu\n",
+		      wl_rounds, wl_last.populated, wl_last.swapped_in,
+		      wl_last.failed, wl_last.above, wl_last.corrupt,
+		      wl_last.first_error, wl_last.ms);
+	mutex_unlock(&wl_lock);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static const struct file_operations wl_result_fops = {
+	.owner = THIS_MODULE,
+	.read = wl_result_read,
+};
+
+/* The GPU: the PCI device asked for, else a 32-bit device of our own */
+static int wl_find_device(void)
+{
+	if (device) {
+		struct pci_dev *pdev = NULL;
+
+		for_each_pci_dev(pdev)
+			if (!strcmp(pci_name(pdev), device)) {
+				wl_pci = pdev;
+				wl_dev = &pdev->dev;
+				return 0;
+			}
+		pr_err("ttm_workload: no PCI device %s\n", device);
+		return -ENODEV;
+	}
+	wl_pdev = platform_device_register_simple("ttm_workload", -1, NULL, 0);
+	if (IS_ERR(wl_pdev))
+		return PTR_ERR(wl_pdev);
+	wl_dev = &wl_pdev->dev;
+	return dma_coerce_mask_and_coherent(wl_dev, DMA_BIT_MASK(32));
+}
+
+static void wl_put_device(void)
+{
+	if (wl_pdev)
+		platform_device_unregister(wl_pdev);
+	pci_dev_put(wl_pci);
+}
+
+static int __init wl_init(void)
+{
+	int ret;
+
+	ret = wl_find_device();
+	if (ret)
+		goto err_dev;
+	drm_vma_offset_manager_init(&wl_vma, 0, 16);
+	ret = ttm_device_init(&wl_bdev, &wl_funcs, wl_dev, NULL, &wl_vma,
+			      true, true);
+	if (ret)
+		goto err_vma;
+	if (!wl_pci && xen_pv_domain() && !ttm_pool_xen_use(&wl_bdev.pool)) {
+		ret = -ENODEV;
+		goto err_bdev;
+	}
+	pr_info("ttm_workload: %s, page source %s\n", dev_name(wl_dev),
+		wl_bdev.pool.source->name);
+	wl_dir = debugfs_create_dir("ttm_workload", NULL);
+	debugfs_create_file("run", 0200, wl_dir, NULL, &wl_run_fops);
+	debugfs_create_file("result", 0400, wl_dir, NULL, &wl_result_fops);
+	return 0;
+
+err_bdev:
+	ttm_device_fini(&wl_bdev);
+err_vma:
+	drm_vma_offset_manager_destroy(&wl_vma);
+err_dev:
+	wl_put_device();
+	return ret;
+}
+
+static void __exit wl_exit(void)
+{
+	debugfs_remove_recursive(wl_dir);
+	wl_destroy();
+	ttm_device_fini(&wl_bdev);
+	drm_vma_offset_manager_destroy(&wl_vma);
+	wl_put_device();
+}
+
+module_init(wl_init);
+module_exit(wl_exit);
+MODULE_DESCRIPTION("DMA32 TTM buffer workload for the quota scenarios");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,90 @@
+# A PV guest with dma32_quota runs a DMA32 TTM buffer workload
+# (tests/modules/ttm_workload: buffers of a 32-bit device on the Xen page
+# source; write-back, as Xen allows no other caching to a PV guest without
+# devices) that needs more than its quota: it completes with no
+# failed allocation and no buffer lost, TTM swaps buffers out to stay within
+# the quota, and the guest's use below 4 GiB, sampled from dom0 with xl list
+# -l while it runs, never exceeds the quota.  Then the quota changes while a
+# workload runs: lowered, the guest's use comes down to it; raised, the
+# workload goes on; nothing fails.  Destroying the guest returns every frame.
+# timeout: 1200
+. ../lib.sh
+
+quota_mib=16
+quota_kb=$((quota_mib * 1024))
+free_before=$(xl_info_field free_memory)
+low_free_before=$(xl_info_field dma32_free_memory)
+
+guest_cfg w1 256 "dma32_quota = $quota_mib"
+check "xl create with dma32_quota=$quota_mib" xl_create /tmp/w1.cfg
+dom=$(xl domid w1)
+check_eq "the guest reads its quota" "$quota_kb" "$(agent $dom quota)"
+
+# sample_until_done: sample the guest's use (kB) while the workload runs
+# (at most 300 s; then the guest's console is shown); prints
+# "<largest use> <samples taken>"
+sample_until_done() {
+	_peak=0
+	_n=0
+	_end=$(($(cut -d. -f1 /proc/uptime) + 300))
+	while [ "$(agent $dom workload-result)" = running ]; do
+		if [ "$(cut -d. -f1 /proc/uptime)" -ge $_end ]; then
+			tail -n 40 /var/log/xen/console/guest-w1.log >&2
+			break
+		fi
+		_u=$(dma32_kb w1 used)
+		[ -n "$_u" ] || continue
+		_n=$((_n + 1))
+		[ "$_u" -gt "$_peak" ] && _peak=$_u
+	done
+	echo "$_peak $_n"
+}
+
+# pools: the guest's ttm/xen_pools (debugfs), one line per line
+pools() { agent $dom ttm-pools | sed 's/\\n/\n/g'; }
+
+# 24 buffers of 1 MiB, 100 rounds: 24 MiB of buffers for a 16 MiB quota
+check_eq "workload started" started "$(agent $dom workload 24 1024 100 wb=1)"
+set -- $(sample_until_done)
+peak=$1 samples=$2
+r=$(agent $dom workload-result)
+echo "workload: $r; peak use ${peak} kB in $samples samples"
+p=$(pools)
+echo "$p"
+check "use sampled from dom0 while the workload ran ($samples samples)" test "$samples" -ge 3
+check_eq "every buffer populated, none failed (24 x 100)" "2400 0" "$(field populated "$r") $(field failed "$r")"
+check_eq "no buffer lost its contents across swap-out and swap-in" 0 "$(field corrupt "$r")"
+check_eq "every page below the device's 32-bit limit" 0 "$(field above "$r")"
+check "swapped-out buffers were swapped in again" test "$(field swapped_in "$r")" -gt 0
+evicted=$(echo "$p" | sed -n 's/^dma32 evicted_pages //p')
+check "TTM evicted buffers to stay within the quota (${evicted} pages)" test "${evicted:-0}" -gt 0
+check_eq "the guest's page source knows the quota (pages)" $((quota_kb / 4)) "$(echo "$p" | sed -n 's/^dma32 quota_pages //p')"
+check "peak use sampled from dom0 (${peak} kB) within the quota, and above half of it" \
+	test "$peak" -le "$quota_kb" -a "$peak" -gt $((quota_kb / 2))
+check "use after the run within the quota" test "$(dma32_kb w1 used)" -le "$quota_kb"
+audit_dma32 "$dom" "after the workload"
+
+# The quota changes under a running workload.
+check_eq "second workload started" started "$(agent $dom workload 24 1024 200)"
+wait_for 60 sh -c "[ \$(xl list -l w1 | sed -n 's/.*\"used_kb\": \([0-9]*\).*/\1/p') -gt 8192 ]"
+before=$(dma32_kb w1 used)
+check "the workload holds more than 8 MiB (${before} kB) before the quota is lowered" test "$before" -gt 8192
+check "xl dma32-quota-set w1 8 while it runs" xl dma32-quota-set w1 8
+wait_for 60 sh -c "[ \$(xl list -l w1 | sed -n 's/.*\"used_kb\": \([0-9]*\).*/\1/p') -le 8192 ]"
+check "lowered: the guest's use comes down to 8 MiB" test "$(dma32_kb w1 used)" -le 8192
+check_eq "the workload still runs after the lowering" running "$(agent $dom workload-result)"
+check "xl dma32-quota-set w1 24 while it runs" xl dma32-quota-set w1 24
+set -- $(sample_until_done)
+peak=$1 samples=$2
+r=$(agent $dom workload-result)
+echo "workload under changing quota: $r; peak use after raising ${peak} kB in $samples samples"
+check_eq "every buffer populated, none failed (24 x 200)" "4800 0" "$(field populated "$r") $(field failed "$r")"
+check_eq "no buffer lost its contents" 0 "$(field corrupt "$r")"
+check "raised: the guest uses more than the old 8 MiB, within 24 MiB (${peak} kB)" \
+	test "$peak" -gt 8192 -a "$peak" -le 24576
+audit_dma32 "$dom" "after the quota changes"
+
+check "xl destroy w1" xl_destroy w1
+wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
+check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"
+check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free_before" "$(xl_info_field dma32_free_memory)"
