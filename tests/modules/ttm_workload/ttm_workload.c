@@ -15,14 +15,13 @@
  * ioctls (returning to user space between them also lets the swap files of
  * swapped-in buffers be released):
  *   create <buffers> <KiB each>  create the buffers (not populated)
- *   round                        populate every buffer in turn, leaving each
- *                                on the LRU so that TTM may swap it out to
- *                                make room for the next, and check it: every
- *                                frame below the device's limit, the stamp
- *                                written in each page on an earlier round
- *                                still there
+ *   use <n>                      populate buffer n (swapping others out if
+ *                                TTM must), check it (every frame below the
+ *                                device's limit, the stamp written in each
+ *                                page when it was last used still there),
+ *                                stamp it, and leave it on the LRU
  *   destroy                      destroy the buffers
- * ttm_workload/result reads what the rounds since create did.
+ * ttm_workload/result reads what the uses since create did.
  */
 #include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
@@ -206,7 +205,8 @@ fail:
 }
 
 static struct ttm_buffer_object **wl_bos;
-static unsigned long wl_nr, wl_rounds;
+static bool *wl_used;		/* stamped by an earlier use */
+static unsigned long wl_nr;
 
 static void wl_destroy(void)
 {
@@ -215,7 +215,9 @@ static void wl_destroy(void)
 	for (b = 0; b < wl_nr; b++)
 		ttm_bo_put(wl_bos[b]);
 	kvfree(wl_bos);
+	kvfree(wl_used);
 	wl_bos = NULL;
+	wl_used = NULL;
 	wl_nr = 0;
 }
 
@@ -227,10 +229,12 @@ static int wl_create(unsigned long nr, unsigned long kib)
 	    kib > SZ_1M)
 		return -EINVAL;
 	wl_bos = kvcalloc(nr, sizeof(*wl_bos), GFP_KERNEL);
-	if (!wl_bos)
+	wl_used = kvcalloc(nr, sizeof(*wl_used), GFP_KERNEL);
+	if (!wl_bos || !wl_used) {
+		wl_destroy();
 		return -ENOMEM;
+	}
 	memset(&wl_last, 0, sizeof(wl_last));
-	wl_rounds = 0;
 	for (b = 0; b < nr; b++) {
 		wl_bos[b] = wl_bo_create(kib << 10);
 		if (IS_ERR(wl_bos[b])) {
@@ -244,18 +248,14 @@ static int wl_create(unsigned long nr, unsigned long kib)
 	return 0;
 }
 
-static int wl_round(void)
+static int wl_use_nr(unsigned long b)
 {
 	u64 start = ktime_get_ns();
-	unsigned long b;
 
-	if (!wl_bos)
+	if (!wl_bos || b >= wl_nr)
 		return -EINVAL;
-	for (b = 0; b < wl_nr; b++) {
-		wl_use(wl_bos[b], b, wl_rounds > 0, &wl_last);
-		cond_resched();
-	}
-	wl_rounds++;
+	wl_use(wl_bos[b], b, wl_used[b], &wl_last);
+	wl_used[b] = true;
 	wl_last.ms += (ktime_get_ns() - start) / NSEC_PER_MSEC;
 	return 0;
 }
@@ -266,8 +266,8 @@ static int wl_run(const char *cmd)
 
 	if (sscanf(cmd, "create %lu %lu", &nr, &kib) == 2)
 		return wl_create(nr, kib);
-	if (sysfs_streq(cmd, "round"))
-		return wl_round();
+	if (sscanf(cmd, "use %lu", &nr) == 1)
+		return wl_use_nr(nr);
 	if (sysfs_streq(cmd, "destroy")) {
 		wl_destroy();
 		return 0;
@@ -304,8 +304,8 @@ static ssize_t wl_result_read(struct file *file, char __user *ubuf,
 
 	mutex_lock(&wl_lock);
 	n = scnprintf(buf, sizeof(buf),
-		      "rounds=%lu populated=%lu swapped_in=%lu failed=%lu above=%lu corrupt=%lu error=%d ms=%llu\n",
-		      wl_rounds, wl_last.populated, wl_last.swapped_in,
+		      "populated=%lu swapped_in=%lu failed=%lu above=%lu corrupt=%lu error=%d ms=%llu\n",
+		      wl_last.populated, wl_last.swapped_in,
 		      wl_last.failed, wl_last.above, wl_last.corrupt,
 		      wl_last.first_error, wl_last.ms);
 	mutex_unlock(&wl_lock);
