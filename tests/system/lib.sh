@@ -126,7 +126,11 @@ agent() {
 	_p=/local/domain/$1/data/agent
 	shift
 	wait_for 60 xenstore-read "$_p/done" || { echo "agent not running"; return 1; }
-	_seq=$(($(xenstore-read "$_p/seq" 2>/dev/null || echo 0) + 1))
+	# A request number never used before in this dom0 (kept here, not read
+	# back from xenstore), so that an earlier answer is never taken for this
+	# one's
+	_seq=$(($(cat /tmp/agent.seq 2>/dev/null || echo 0) + 1))
+	echo $_seq >/tmp/agent.seq
 	xenstore-write "$_p/cmd" "$*"
 	xenstore-write "$_p/seq" "$_seq"
 	wait_for 300 sh -c "[ \"\$(xenstore-read $_p/done)\" = $_seq ]" ||
