@@ -60,15 +60,15 @@ xen_pool_hypercalls() {
 step() {
 	_path=$1 _size=$2 _phase=$3 _rep=$4
 	shift 4
-	_issued=$(xen_pool_hypercalls)
+	_issued=-
+	[ "$_path" = ours ] && _issued=$(xen_pool_hypercalls)
 	[ $perf = 1 ] && xenperf -r >/dev/null
 	if ! echo "$*" >$B/ctl; then
 		fail "$_path ${_size}KiB $_phase: '$*'"
 		return 1
 	fi
 	_c=$(counters)
-	_issued=$(($(xen_pool_hypercalls) - _issued))
-	[ "$_path" = ours ] || _issued=-
+	[ "$_path" = ours ] && _issued=$(($(xen_pool_hypercalls) - _issued))
 	_r=$(cat $B/result)
 	_ns=$(field ns "$_r")
 	_above=$(field above "$_r")

@@ -71,6 +71,13 @@ static char bench_result[256];
 static DEFINE_MUTEX(bench_lock);
 static struct dentry *bench_dir;
 
+/* Report the time since @start as the result of a step */
+static void bench_took(u64 start)
+{
+	snprintf(bench_result, sizeof(bench_result), "ns=%llu\n",
+		 ktime_get_ns() - start);
+}
+
 /* The machine frame of a page: what the device sees */
 static unsigned long bench_frame(struct page *p)
 {
@@ -181,8 +188,7 @@ static int bench_free(void)
 	start = ktime_get_ns();
 	for (i = 0; i < bench_nr_populated; i++)
 		ttm_pool_free(bench_pool, &bench_tts[i]);
-	snprintf(bench_result, sizeof(bench_result), "ns=%llu\n",
-		 ktime_get_ns() - start);
+	bench_took(start);
 	bench_nr_populated = 0;
 	return 0;
 }
@@ -205,8 +211,7 @@ static int bench_fini(void)
 
 	start = ktime_get_ns();
 	ttm_device_fini(&bench_bdev);
-	snprintf(bench_result, sizeof(bench_result), "ns=%llu\n",
-		 ktime_get_ns() - start);
+	bench_took(start);
 	bench_pool_ready = false;
 	return 0;
 }
@@ -274,8 +279,7 @@ static int bench_dma_free(void)
 	for (i = 0; i < bench_nr_chunks; i++)
 		dma_free_attrs(&bench_pdev->dev, bench_chunk_size,
 			       bench_chunks[i].cpu, bench_chunks[i].dma, 0);
-	snprintf(bench_result, sizeof(bench_result), "ns=%llu\n",
-		 ktime_get_ns() - start);
+	bench_took(start);
 	kvfree(bench_chunks);
 	bench_chunks = NULL;
 	bench_nr_chunks = 0;
