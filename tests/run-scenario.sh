@@ -36,28 +36,59 @@ SERIAL=$log DOM0_ARGS="xtest=$name $(header dom0-args) ${SCENARIO_DOM0_ARGS:-}" 
 	MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
 qemu=$!
 
-# A scenario that prints XTEST-SCREENSHOT gets the display saved as
-# build/logs/system-<name>.png (QEMU monitor screendump) and checked.
-shot=$LOGS/system-$name.png
-shot_result=
+# A scenario that prints "XTEST-SCREENSHOT [<QEMU display device id> <label>]"
+# gets that display (default: the first) saved as
+# build/logs/system-<name>[-<label>].png (QEMU monitor screendump) and
+# checked not to be blank; several displays must show different pictures.
+shots_done=0
+shot_results=
+shot_files=()
 take_screenshot() {
+	local dev=${1:-} label=${2:-}
+	local shot=$LOGS/system-$name${label:+-$label}.png
+	local what="display${label:+ $label}${dev:+ ($dev)}"
 	rm -f "$shot" "$shot.ppm"
-	printf 'screendump %s\n' "$shot.ppm" | socat -t 2 - "UNIX-CONNECT:$MONITOR" >/dev/null 2>&1
+	printf 'screendump %s %s\n' "$shot.ppm" "$dev" | socat -t 2 - "UNIX-CONNECT:$MONITOR" >/dev/null 2>&1
 	sleep 1
 	if [ -s "$shot.ppm" ] && convert "$shot.ppm" "$shot" 2>/dev/null &&
 		[ "$(convert "$shot" -format '%[fx:mean>0.001]' info:)" = 1 ]; then
-		shot_result="PASS: $name: display screenshot shows dom0's console (build/logs/system-$name.png)"
+		shot_results+="PASS: $name: $what screenshot is not blank (${shot#"$TOP"/})"$'\n'
+		shot_files+=("$shot")
 	else
-		shot_result="FAIL: $name: display screenshot missing or blank"
+		shot_results+="FAIL: $name: $what screenshot missing or blank"$'\n'
 	fi
 	rm -f "$shot.ppm"
+}
+
+# take_new_screenshots: one screenshot per request line not yet served (read
+# skips a last line still being written: it has no newline yet)
+take_new_screenshots() {
+	local line
+	[ -f "$log" ] || return 0
+	while read -r line; do
+		# shellcheck disable=SC2086
+		take_screenshot $line
+		shots_done=$((shots_done + 1))
+	done < <(tr -d '\r' <"$log" | sed -n 's/^XTEST-SCREENSHOT *//p' | tail -n +$((shots_done + 1)))
+}
+
+# distinct_screenshots: with several displays, does each show its own picture?
+distinct_screenshots() {
+	[ ${#shot_files[@]} -ge 2 ] || return 0
+	local n
+	n=$(for f in "${shot_files[@]}"; do convert "$f" rgb:- | md5sum; done | sort -u | wc -l)
+	if [ "$n" = ${#shot_files[@]} ]; then
+		echo "PASS: $name: the ${#shot_files[@]} displays show different pictures"
+	else
+		echo "FAIL: $name: displays show the same picture"
+	fi
 }
 
 # Wait for the end marker, a panic, QEMU's exit or the timeout.
 t0=$(date +%s)
 verdict=timeout
 while :; do
-	if [ -z "$shot_result" ] && grep -aq "^XTEST-SCREENSHOT" "$log" 2>/dev/null; then take_screenshot; fi
+	take_new_screenshots
 	if grep -aq "XTEST-END $name" "$log" 2>/dev/null; then verdict=end; break; fi
 	if grep -aqE 'Panic on CPU|Kernel panic - not syncing|FATAL PAGE FAULT' "$log" 2>/dev/null; then
 		verdict=panic
@@ -103,7 +134,8 @@ ktap_results() {
 results=$(
 	tr -d '\r' <"$log" | sed -n -e "s/^XTEST-PASS: /PASS: $name: /p" -e "s/^XTEST-FAIL: /FAIL: $name: /p"
 	ktap_results
-	[ -z "$shot_result" ] || echo "$shot_result"
+	printf '%s' "$shot_results"
+	distinct_screenshots
 )
 rc=$(tr -d '\r' <"$log" | sed -n "s/^XTEST-END $name rc=//p" | tail -n1)
 case $verdict in

@@ -102,7 +102,8 @@ ktap() {
 }
 
 # guest_cfg <name> <memory MiB> [cfg lines...]: a PV guest config (test bed
-# kernel, guest initramfs with the test agent) written to /tmp/<name>.cfg.
+# kernel, guest initramfs with the test agent) written to /tmp/<name>.cfg;
+# GUEST_EXTRA adds to the guest's command line.
 guest_cfg() {
 	_n=$1
 	_m=$2
@@ -112,7 +113,7 @@ guest_cfg() {
 		echo 'type = "pv"'
 		echo 'kernel = "/boot/vmlinuz"'
 		echo 'ramdisk = "/boot/guest-initrd.gz"'
-		echo 'extra = "console=hvc0 xtest.nodisplay xtest.agent"'
+		echo "extra = \"console=hvc0 xtest.nodisplay xtest.agent${GUEST_EXTRA:+ $GUEST_EXTRA}\""
 		echo "memory = $_m"
 		echo 'vcpus = 1'
 		echo 'on_crash = "preserve"'
@@ -170,4 +171,32 @@ audit_dma32() {
 	else
 		fail "DMA32 counter matches the audit $2" "$(echo "$_o" | head -n 2 | tr '\n' ' ')"
 	fi
+}
+
+# screenshot <QEMU display device id> <label>: ask the host to save that
+# display as build/logs/system-<scenario>-<label>.png, and give it the time
+# to (it polls the serial log every second; a screendump takes one or two).
+screenshot() {
+	echo "XTEST-SCREENSHOT $1 $2"
+	sleep 6
+}
+
+# peak_use_while_running <guest> <domid> <seconds>: sample the guest's use
+# below 4 GiB (kB, xl list -l) while its workload runs, at most that long
+# (then its console is shown); prints "<largest use> <samples taken>"
+peak_use_while_running() {
+	_peak=0
+	_n=0
+	_end=$(($(cut -d. -f1 /proc/uptime) + $3))
+	while [ "$(agent "$2" workload-result)" = running ]; do
+		if [ "$(cut -d. -f1 /proc/uptime)" -ge $_end ]; then
+			tail -n 40 "/var/log/xen/console/guest-$1.log" >&2
+			break
+		fi
+		_u=$(dma32_kb "$1" used)
+		[ -n "$_u" ] || continue
+		_n=$((_n + 1))
+		[ "$_u" -gt "$_peak" ] && _peak=$_u
+	done
+	echo "$_peak $_n"
 }

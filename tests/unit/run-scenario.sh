@@ -69,3 +69,6 @@ check "KTAP: parameterised case failing on its own" grep -qx 'FAIL: kt: ttm_pool
 # A scenario that asks for a screenshot fails when none can be taken.
 r=$(verdict shot 'XTEST-PASS: a\nXTEST-SCREENSHOT\nXTEST-END shot rc=0\n')
 check "a missing display screenshot is a failure" grep -q '^FAIL: shot: display screenshot missing or blank' <<<"$r"
+r=$(verdict shots 'XTEST-SCREENSHOT vga0 dom0\nXTEST-PASS: a\nXTEST-SCREENSHOT vga1 guest\nXTEST-END shots rc=0\n')
+check "a screenshot per display asked for (dom0's)" grep -qx 'FAIL: shots: display dom0 (vga0) screenshot missing or blank' <<<"$r"
+check "a screenshot per display asked for (the guest's)" grep -qx 'FAIL: shots: display guest (vga1) screenshot missing or blank' <<<"$r"

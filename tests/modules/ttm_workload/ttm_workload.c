@@ -327,7 +327,9 @@ static int wl_find_device(void)
 			if (!strcmp(pci_name(pdev), device)) {
 				wl_pci = pdev;
 				wl_dev = &pdev->dev;
-				return 0;
+				/* As a GPU driver limited to 32-bit DMA sets it */
+				return dma_set_mask_and_coherent(wl_dev,
+								 DMA_BIT_MASK(32));
 			}
 		pr_err("ttm_workload: no PCI device %s\n", device);
 		return -ENODEV;

@@ -20,32 +20,12 @@ check "xl create with dma32_quota=$quota_mib" xl_create /tmp/w1.cfg
 dom=$(xl domid w1)
 check_eq "the guest reads its quota" "$quota_kb" "$(agent $dom quota)"
 
-# sample_until_done: sample the guest's use (kB) while the workload runs
-# (at most 300 s; then the guest's console is shown); prints
-# "<largest use> <samples taken>"
-sample_until_done() {
-	_peak=0
-	_n=0
-	_end=$(($(cut -d. -f1 /proc/uptime) + 300))
-	while [ "$(agent $dom workload-result)" = running ]; do
-		if [ "$(cut -d. -f1 /proc/uptime)" -ge $_end ]; then
-			tail -n 40 /var/log/xen/console/guest-w1.log >&2
-			break
-		fi
-		_u=$(dma32_kb w1 used)
-		[ -n "$_u" ] || continue
-		_n=$((_n + 1))
-		[ "$_u" -gt "$_peak" ] && _peak=$_u
-	done
-	echo "$_peak $_n"
-}
-
 # pools: the guest's ttm/xen_pools (debugfs), one line per line
 pools() { agent $dom ttm-pools | sed 's/\\n/\n/g'; }
 
 # 24 buffers of 1 MiB, 100 rounds: 24 MiB of buffers for a 16 MiB quota
 check_eq "workload started" started "$(agent $dom workload 24 1024 100 wb=1)"
-set -- $(sample_until_done)
+set -- $(peak_use_while_running w1 $dom 300)
 peak=$1 samples=$2
 r=$(agent $dom workload-result)
 echo "workload: $r; peak use ${peak} kB in $samples samples"
@@ -74,7 +54,7 @@ wait_for 60 sh -c "[ \$(xl list -l w1 | sed -n 's/.*\"used_kb\": \([0-9]*\).*/\1
 check "lowered: the guest's use comes down to 8 MiB" test "$(dma32_kb w1 used)" -le 8192
 check_eq "the workload still runs after the lowering" running "$(agent $dom workload-result)"
 check "xl dma32-quota-set w1 24 while it runs" xl dma32-quota-set w1 24
-set -- $(sample_until_done)
+set -- $(peak_use_while_running w1 $dom 300)
 peak=$1 samples=$2
 r=$(agent $dom workload-result)
 echo "workload under changing quota: $r; peak use after raising ${peak} kB in $samples samples"

@@ -1,0 +1,84 @@
+# A PV driver domain that owns a display: QEMU's second VGA is assigned to
+# it (q35 with the emulated Intel IOMMU, xl pci-assignable-add, pci = [...]),
+# the guest runs bochs-drm on it through pcifront and xen-swiotlb, and, with
+# a dma32_quota, a TTM buffer workload for that same PCI device as a driver
+# limited to 32-bit DMA would (write-combined: Xen allows other caching to a
+# domain with a device).  Every frame lies below the device's limit, the
+# guest's use (its xen-swiotlb included) stays within the quota, TTM evicts
+# rather than failing.  dom0 keeps its console on the first VGA; both
+# displays are saved as screenshots.  The device goes back to dom0 after.
+# timeout: 1200
+# machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
+# xen-args: iommu=1
+# qemu: -nic none -vga none -device intel-iommu,intremap=on,caching-mode=on -device VGA,id=dom0vga,addr=01.0 -device secondary-vga,id=gpuvga,addr=02.0
+. ../lib.sh
+
+console=0000:00:01.0
+gpu=0000:00:02.0
+quota_mib=96
+quota_kb=$((quota_mib * 1024))
+# More buffers than the whole quota, whatever part of it xen-swiotlb takes
+buffers=$((quota_mib + 16))
+rounds=20
+
+# driver_of <pci device>: the driver bound to it in dom0
+driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; }
+
+check "Xen's IOMMU is on" sh -c "xl dmesg | grep -q 'I/O virtualisation enabled'"
+check_eq "dom0 drives both displays with bochs-drm" "bochs-drm bochs-drm" "$(driver_of $console) $(driver_of $gpu)"
+low_free=$(xl_info_field dma32_free_memory)
+
+check "xl pci-assignable-add $gpu" xl pci-assignable-add $gpu
+check_eq "the second display left bochs-drm for pciback" pciback "$(driver_of $gpu)"
+check "xl pci-assignable-list shows it: $(xl pci-assignable-list | tr '\n' ' ')" sh -c "xl pci-assignable-list | grep -q '$gpu'"
+fbs=$(ls /sys/class/graphics | grep -c '^fb[0-9]')
+check_eq "dom0 keeps one framebuffer, on the first display" "1 $console" \
+	"$fbs $(basename "$(readlink /sys/class/graphics/fb0/device)")"
+printf '\n  xen-ttm dom0: console on %s; %s passed through to the driver domain\n' \
+	"$console" "$gpu" >/dev/tty1
+
+GUEST_EXTRA="iommu=soft" guest_cfg gpu $((buffers + 256)) "dma32_quota = $quota_mib" "pci = [ '$gpu' ]"
+check "xl create a driver domain with the display and dma32_quota=$quota_mib" xl_create /tmp/gpu.cfg
+dom=$(xl domid gpu)
+d=$(agent $dom display)
+echo "driver domain: $d"
+pci=$(field pci "$d")
+check_eq "the guest drives the passed-through display with bochs-drm" "bochs-drm card0" \
+	"$(field driver "$d") $(field card "$d")"
+check "xen-swiotlb is on in the guest ($(field swiotlb_kib "$d") KiB)" test "$(field swiotlb_kib "$d")" -gt 0
+used0=$(dma32_kb gpu used)
+echo "the guest holds $used0 kB below 4 GiB before its workload"
+check "the guest's xen-swiotlb counts in its quota, and fits in it ($used0 kB)" \
+	test "$used0" -ge "$(field swiotlb_kib "$d")" -a "$used0" -le $quota_kb
+
+screenshot dom0vga dom0
+screenshot gpuvga guest
+
+check_eq "workload started on the GPU $pci" started "$(agent $dom workload $buffers 1024 $rounds device=$pci)"
+set -- $(peak_use_while_running gpu $dom 600)
+peak=$1 samples=$2
+r=$(agent $dom workload-result)
+p=$(agent $dom ttm-pools | sed 's/\\n/\n/g')
+echo "workload: $r; peak use $peak kB in $samples samples (quota $quota_kb kB)"
+echo "$p"
+evicted=$(echo "$p" | sed -n 's/^dma32 evicted_pages //p')
+check "use sampled from dom0 while the workload ran ($samples samples)" test "$samples" -ge 3
+check "the guest never exceeded its quota (peak $peak kB)" test "$peak" -le $quota_kb
+check_eq "every buffer populated write-combined, none failed ($buffers x $rounds)" \
+	"$((buffers * rounds)) 0" "$(field populated "$r") $(field failed "$r")"
+check_eq "no buffer lost its contents" 0 "$(field corrupt "$r")"
+check_eq "every page below the GPU's 32-bit limit" 0 "$(field above "$r")"
+check "TTM swapped buffers out to stay within the quota ($(field swapped_in "$r") swapped in again)" \
+	test "$(field swapped_in "$r")" -gt 0
+check "the Xen page source counted evictions (${evicted:-none} pages)" test "${evicted:-0}" -gt 0
+check "the guest's use after its workload within the quota" test "$(dma32_kb gpu used)" -le $quota_kb
+audit_dma32 "$dom" "of the driver domain after its workload"
+
+check "xl destroy gpu" xl_destroy gpu
+wait_for 60 sh -c "[ \$(xl info | sed -n 's/^dma32_free_memory *: *//p') -ge $low_free ]"
+check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$(xl_info_field dma32_free_memory)"
+check "xl pci-assignable-remove -r $gpu" xl pci-assignable-remove -r $gpu
+wait_for 30 sh -c "[ \"\$(basename \"\$(readlink /sys/bus/pci/devices/$gpu/driver)\")\" = bochs-drm ]"
+check_eq "the display is back with bochs-drm in dom0" bochs-drm "$(driver_of $gpu)"
+echo "REPORT gpu-passthrough: quota $quota_kb kB, xen-swiotlb $(field swiotlb_kib "$d") kB, peak $peak kB," \
+	"evicted ${evicted:-0} pages, failed $(field failed "$r"), free below 4 GiB before/after $low_free/$(xl_info_field dma32_free_memory) MiB"
