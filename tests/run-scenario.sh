@@ -6,6 +6,8 @@
 #   XTEST-KTAP-BEGIN <suite> ... KTAP ... XTEST-KTAP-END <suite>
 # and dom0's init closes with "XTEST-END <name> rc=<n>".
 #
+# "XTEST-REPORT: <text>" lines become "REPORT: <name>: <text>" (figures for
+# tests/run.sh to gather, not results).
 # Header lines in test.sh set the boot:  "# timeout: <s>", "# dom0-args: ...",
 # "# xen-args: ...", "# machine: ...", "# mem: ...", "# qemu: ...".
 # Prints "PASS: <name>: <check>" / "FAIL: ..." lines; the serial log is kept in
@@ -148,6 +150,7 @@ grep -qE '^(PASS|FAIL): ' <<<"$results" || results+=$'\n'"FAIL: $name: no check 
 
 results=$(grep -E '^(PASS|FAIL|SKIP): ' <<<"$results")
 echo "$results"
+tr -d '\r' <"$log" | sed -n "s/^XTEST-REPORT: /REPORT: $name: /p"
 echo "INFO: $name: ${elapsed}s, serial log build/logs/system-$name.serial"
 if grep -q '^FAIL: ' <<<"$results"; then
 	echo "---- last 30 lines of build/logs/system-$name.serial ----"

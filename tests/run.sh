@@ -35,6 +35,14 @@ if [ "${SYSTEM:-1}" = 1 ]; then
 	done
 fi
 
+# The figures scenarios report (DMA32 quota: peak use, evictions, ...)
+if grep -q '^REPORT: ' "$out"; then
+	sed -n 's/^REPORT: //p' "$out" >"$LOGS/dma32-report.txt"
+	echo
+	echo "Figures (build/logs/dma32-report.txt):"
+	sed 's/^/  /' "$LOGS/dma32-report.txt"
+fi
+
 passed=$(grep -c '^PASS: ' "$out")
 failed=$(grep -c '^FAIL: ' "$out")
 skipped=$(grep -c '^SKIP: ' "$out")

@@ -200,3 +200,10 @@ peak_use_while_running() {
 	done
 	echo "$_peak $_n"
 }
+
+# report <what> <quota kB> <peak use kB> <pages evicted> <failed> <free below
+# 4 GiB before, MiB> <after, MiB>: one line of the DMA32 report
+# (build/logs/dma32-report.txt)
+report() {
+	echo "XTEST-REPORT: $1: quota $2 kB, peak use $3 kB, evicted ${4:-?} pages, failed $5, free below 4 GiB $6 -> $7 MiB"
+}

@@ -72,3 +72,10 @@ check "a missing display screenshot is a failure" grep -q '^FAIL: shot: display 
 r=$(verdict shots 'XTEST-SCREENSHOT vga0 dom0\nXTEST-PASS: a\nXTEST-SCREENSHOT vga1 guest\nXTEST-END shots rc=0\n')
 check "a screenshot per display asked for (dom0's)" grep -qx 'FAIL: shots: display dom0 (vga0) screenshot missing or blank' <<<"$r"
 check "a screenshot per display asked for (the guest's)" grep -qx 'FAIL: shots: display guest (vga1) screenshot missing or blank' <<<"$r"
+# Report lines are passed on, and are not results.
+mkdir -p "$tmp/sc/rep"
+printf '# timeout: 3\n' >"$tmp/sc/rep/test.sh"
+printf 'XTEST-PASS: a\r\nXTEST-REPORT: q: quota 1 kB\r\nXTEST-END rep rc=0\r\n' >"$tmp/rep.log"
+r=$(FAKE_LOG=$tmp/rep.log "$TOP/tests/run-scenario.sh" "$tmp/sc/rep")
+check "a report line is passed on with the scenario's name" grep -qx 'REPORT: rep: q: quota 1 kB' <<<"$r"
+check "a report line is not a result" test "$(grep -c '^PASS: rep' <<<"$r")" = 1

@@ -80,5 +80,5 @@ check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$(
 check "xl pci-assignable-remove -r $gpu" xl pci-assignable-remove -r $gpu
 wait_for 30 sh -c "[ \"\$(basename \"\$(readlink /sys/bus/pci/devices/$gpu/driver)\")\" = bochs-drm ]"
 check_eq "the display is back with bochs-drm in dom0" bochs-drm "$(driver_of $gpu)"
-echo "REPORT gpu-passthrough: quota $quota_kb kB, xen-swiotlb $(field swiotlb_kib "$d") kB, peak $peak kB," \
-	"evicted ${evicted:-0} pages, failed $(field failed "$r"), free below 4 GiB before/after $low_free/$(xl_info_field dma32_free_memory) MiB"
+report "gpu-passthrough (xen-swiotlb $(field swiotlb_kib "$d") kB of it)" $quota_kb $peak "$evicted" \
+	"$(field failed "$r")" $low_free "$(xl_info_field dma32_free_memory)"

@@ -43,6 +43,7 @@ check "peak use sampled from dom0 (${peak} kB) within the quota, and above half 
 	test "$peak" -le "$quota_kb" -a "$peak" -gt $((quota_kb / 2))
 check "use after the run within the quota" test "$(dma32_kb w1 used)" -le "$quota_kb"
 audit_dma32 "$dom" "after the workload"
+peak1=$peak evicted1=${evicted:-0} failed1=$(field failed "$r")
 
 # The quota changes under a running workload.
 check_eq "second workload started" started "$(agent $dom workload 24 1024 200)"
@@ -62,9 +63,15 @@ check_eq "every buffer populated, none failed (24 x 200)" "4800 0" "$(field popu
 check_eq "no buffer lost its contents" 0 "$(field corrupt "$r")"
 check "raised: the guest uses more than the old 8 MiB, within 24 MiB (${peak} kB)" \
 	test "$peak" -gt 8192 -a "$peak" -le 24576
+evicted2=$(($(pools | sed -n 's/^dma32 evicted_pages //p') - evicted1))
+failed2=$(field failed "$r")
 audit_dma32 "$dom" "after the quota changes"
 
 check "xl destroy w1" xl_destroy w1
 wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"
-check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free_before" "$(xl_info_field dma32_free_memory)"
+low_free_after=$(xl_info_field dma32_free_memory)
+check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free_before" "$low_free_after"
+report "guest-ttm-quota (24 MiB of buffers)" $quota_kb $peak1 $evicted1 $failed1 $low_free_before $low_free_after
+report "guest-ttm-quota (quota 16 -> 8 -> 24 MiB at run time; peak after raising)" 24576 $peak $evicted2 $failed2 \
+	$low_free_before $low_free_after

@@ -58,6 +58,7 @@ echo "peak use: s1 $peak1 kB, s2 $peak2 kB (quota $quota_kb kB each), $samples s
 check "use sampled from dom0 while the workloads ran ($samples samples)" test $samples -ge 3
 check "s1 never exceeded its quota (peak $peak1 kB)" test $peak1 -le $quota_kb
 check "s2 never exceeded its quota (peak $peak2 kB)" test $peak2 -le $quota_kb
+evictions_failures=
 for d in $d1 $d2; do
 	r=$(agent $d workload-result)
 	echo "domain $d: $r"
@@ -68,6 +69,8 @@ for d in $d1 $d2; do
 	check "domain $d: TTM swapped buffers out to stay within its quota ($(field swapped_in "$r") swapped in again)" \
 		test "$(field swapped_in "$r")" -gt 0
 	audit_dma32 "$d" "of domain $d after its workload"
+	evicted=$(agent $d ttm-pools | sed 's/\\n/\n/g' | sed -n 's/^dma32 evicted_pages //p')
+	evictions_failures="$evictions_failures ${evicted:-?}:$(field failed "$r")"
 done
 
 # Destroy s2 in the middle of a workload.
@@ -77,6 +80,10 @@ check_eq "s2's workload runs when it is destroyed" running "$(agent $d2 workload
 check "xl destroy s2 mid-workload" xl_destroy s2
 check "xl destroy s1" xl_destroy s1
 wait_for 60 sh -c "[ \$(xl info | sed -n 's/^dma32_free_memory *: *//p') -ge $low_free ]"
-check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$(xl_info_field dma32_free_memory)"
+low_free_after=$(xl_info_field dma32_free_memory)
+check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$low_free_after"
+set -- $evictions_failures
+report "guests-ttm-share s1" $quota_kb $peak1 "${1%:*}" "${1#*:}" $low_free $low_free_after
+report "guests-ttm-share s2" $quota_kb $peak2 "${2%:*}" "${2#*:}" $low_free $low_free_after
 wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"
