@@ -30,15 +30,17 @@ for f in "$XEN" "$BZIMAGE" "$INITRD"; do
 	[ -f "$f" ] || die "$f is missing: build first (make build)"
 done
 
-# dom0 gets one vCPU (docs/testbed.md); Xen still has two CPUs, so guests run
-# beside dom0.
-xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1"
+# dom0 gets one vCPU, pinned to CPU 0; the scenarios' guests (one vCPU
+# each) get CPUs 1 and 2 in turn (tests/system/lib.sh): no two domains' vCPUs
+# share a CPU, as switching one out for another now and then leaves a
+# process a wrong FS base under TCG (docs/testbed.md).
+xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1 dom0_vcpus_pin"
 xen_cmdline="$xen_cmdline loglvl=all guest_loglvl=all noreboot ${XEN_ARGS:-}"
 dom0_cmdline="console=tty0 console=hvc0 earlyprintk=xen loglevel=6 ${DOM0_ARGS:-}"
 
 # No SVM: Xen's VMLOAD-based PV segment reload leaves a wrong FS base now and
 # then under TCG (docs/testbed.md); a PV host has no use for SVM.
-args=(-accel tcg -cpu max,-smap,-smep,-pku,-la57,-svm -smp 2
+args=(-accel tcg -cpu max,-smap,-smep,-pku,-la57,-svm -smp 3
 	-machine "$MACHINE" -m "$MEM" -no-reboot -display none)
 if [ "$native" = 1 ]; then
 	args+=(-kernel "$BZIMAGE" -initrd "$INITRD"

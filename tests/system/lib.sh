@@ -101,6 +101,19 @@ ktap() {
 	echo "XTEST-KTAP-END $1"
 }
 
+# next_guest_cpu: CPU for the next guest: CPU 0 is dom0's own, the others
+# are given out in turn (scripts/boot.sh says why)
+next_guest_cpu() {
+	_cpus=$(cat /tmp/nr_cpus 2>/dev/null) || {
+		_cpus=$(xl_info_field nr_cpus)
+		echo "$_cpus" >/tmp/nr_cpus
+	}
+	_n=$(cat /tmp/guest.n 2>/dev/null || echo 0)
+	echo $((_n + 1)) >/tmp/guest.n
+	[ "$_cpus" -gt 1 ] 2>/dev/null || { echo 0; return; }
+	echo $((1 + _n % (_cpus - 1)))
+}
+
 # guest_cfg <name> <memory MiB> [cfg lines...]: a PV guest config (test bed
 # kernel, guest initramfs with the test agent) written to /tmp/<name>.cfg;
 # GUEST_EXTRA adds to the guest's command line.
@@ -116,6 +129,7 @@ guest_cfg() {
 		echo "extra = \"console=hvc0 xtest.nodisplay xtest.agent${GUEST_EXTRA:+ $GUEST_EXTRA}\""
 		echo "memory = $_m"
 		echo 'vcpus = 1'
+		echo "cpus = \"$(next_guest_cpu)\""
 		echo 'on_crash = "preserve"'
 		for _l in "$@"; do echo "$_l"; done
 	} >"/tmp/$_n.cfg"
@@ -123,20 +137,22 @@ guest_cfg() {
 
 # agent <domid> <command...>: run a command in the guest's test agent
 # (initramfs/guest-agent) and print its answer.
+# Request and answer are one xenstore value each, numbered: "<n> <text>".
+# The number is new in this dom0 (kept here, never read back from xenstore),
+# so that an earlier answer is never taken for this one's, and a command is
+# never paired with another's number.
 agent() {
 	_p=/local/domain/$1/data/agent
 	shift
-	wait_for 60 xenstore-read "$_p/done" || { echo "agent not running"; return 1; }
-	# A request number never used before in this dom0 (kept here, not read
-	# back from xenstore), so that an earlier answer is never taken for this
-	# one's
+	wait_for 60 xenstore-read "$_p/answer" || { echo "agent not running"; return 1; }
 	_seq=$(($(cat /tmp/agent.seq 2>/dev/null || echo 0) + 1))
 	echo $_seq >/tmp/agent.seq
-	xenstore-write "$_p/cmd" "$*"
-	xenstore-write "$_p/seq" "$_seq"
-	wait_for 300 sh -c "[ \"\$(xenstore-read $_p/done)\" = $_seq ]" ||
+	rerun 0 xenstore-write "$_p/request" "$_seq $*" >/dev/null
+	wait_for 300 sh -c "case \"\$(xenstore-read $_p/answer)\" in '$_seq' | '$_seq '*) ;; *) exit 1 ;; esac" ||
 		{ echo "agent timeout"; return 1; }
-	xenstore-read "$_p/result"
+	_a=$(xenstore-read "$_p/answer")
+	_a=${_a#"$_seq"}
+	echo "${_a# }"
 }
 
 # field <name> <text>: the value of name=value in text (no subprocess).
@@ -206,4 +222,17 @@ peak_use_while_running() {
 # (build/logs/dma32-report.txt)
 report() {
 	echo "XTEST-REPORT: $1: quota $2 kB, peak use $3 kB, evicted ${4:-?} pages, failed $5, free below 4 GiB $6 -> $7 MiB"
+}
+
+# check_guest_kernel <name>: no OOM kill, BUG, WARNING or oops in the
+# guest's console log, as one check (what was found is printed)
+check_guest_kernel() {
+	_t=$(grep -E -B2 -A12 'Out of memory|oom-kill|BUG:|WARNING:|Oops|Call Trace' \
+		"/var/log/xen/console/guest-$1.log")
+	if [ -z "$_t" ]; then
+		pass "$1's kernel ran with no OOM kill, BUG or WARNING"
+	else
+		echo "$_t"
+		fail "$1's kernel ran with no OOM kill, BUG or WARNING" "$(echo "$_t" | grep -m1 -E 'Out of memory|oom-kill|BUG:|WARNING:|Oops')"
+	fi
 }

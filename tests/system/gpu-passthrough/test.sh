@@ -74,6 +74,7 @@ check "the Xen page source counted evictions (${evicted:-none} pages)" test "${e
 check "the guest's use after its workload within the quota" test "$(dma32_kb gpu used)" -le $quota_kb
 audit_dma32 "$dom" "of the driver domain after its workload"
 
+check_guest_kernel gpu
 check "xl destroy gpu" xl_destroy gpu
 wait_for 60 sh -c "[ \$(xl info | sed -n 's/^dma32_free_memory *: *//p') -ge $low_free ]"
 check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$(xl_info_field dma32_free_memory)"

@@ -67,6 +67,7 @@ evicted2=$(($(pools | sed -n 's/^dma32 evicted_pages //p') - evicted1))
 failed2=$(field failed "$r")
 audit_dma32 "$dom" "after the quota changes"
 
+check_guest_kernel w1
 check "xl destroy w1" xl_destroy w1
 wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"

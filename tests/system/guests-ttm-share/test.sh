@@ -73,6 +73,9 @@ for d in $d1 $d2; do
 	evictions_failures="$evictions_failures ${evicted:-?}:$(field failed "$r")"
 done
 
+check_guest_kernel s1
+check_guest_kernel s2
+
 # Destroy s2 in the middle of a workload.
 check_eq "a long workload started in s2" started "$(agent $d2 workload $buffers 1024 50 wb=1)"
 wait_for 120 sh -c "[ \$(xl list -l s2 | sed -n 's/.*\"used_kb\": \([0-9]*\).*/\1/p') -gt $((quota_kb / 2)) ]"
