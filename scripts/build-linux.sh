@@ -60,14 +60,16 @@ configure() {
 	echo "$inputs" >"$stamp"
 }
 
-# Our test modules (tests/modules/*), built out of tree from a copy so that
-# the repo stays clean, installed under extra/.
+# Our test modules (tests/modules/*/Kbuild), built out of tree from a copy so
+# that the repo stays clean, installed under extra/; their shared header is in
+# tests/modules/include.
 test_modules() {
 	local m
-	for m in "$TOP"/tests/modules/*/; do
-		m=$(basename "$m")
-		rm -rf "$BUILD/test-modules/$m"
-		mkdir -p "$BUILD/test-modules"
+	rm -rf "$BUILD/test-modules"
+	mkdir -p "$BUILD/test-modules"
+	cp -r "$TOP/tests/modules/include" "$BUILD/test-modules/include"
+	for m in "$TOP"/tests/modules/*/Kbuild; do
+		m=$(basename "$(dirname "$m")")
 		cp -r "$TOP/tests/modules/$m" "$BUILD/test-modules/$m"
 		kmake M="$BUILD/test-modules/$m" modules
 		kmake M="$BUILD/test-modules/$m" INSTALL_MOD_PATH="$MODS" \

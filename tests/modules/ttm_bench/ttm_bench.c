@@ -39,6 +39,8 @@
 #include <drm/ttm/ttm_pool.h>
 #include <drm/ttm/ttm_tt.h>
 
+#include "xtest_cmd.h"
+
 /*
  * The Xen pools are shared by every device, so destroying one pool keeps
  * their frames; they go back when the shrinker runs.  ttm_pool_xen_shrink()
@@ -318,17 +320,7 @@ static int bench_run(char *cmd)
 static ssize_t bench_ctl_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
-	char *cmd;
-	int rc;
-
-	cmd = memdup_user_nul(ubuf, min_t(size_t, len, 63));
-	if (IS_ERR(cmd))
-		return PTR_ERR(cmd);
-	mutex_lock(&bench_lock);
-	rc = bench_run(cmd);
-	mutex_unlock(&bench_lock);
-	kfree(cmd);
-	return rc ? rc : len;
+	return xtest_cmd_write(ubuf, len, &bench_lock, bench_run);
 }
 
 static const struct file_operations bench_ctl_fops = {

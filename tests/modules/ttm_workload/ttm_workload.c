@@ -40,6 +40,8 @@
 #include <drm/ttm/ttm_pool.h>
 #include <drm/ttm/ttm_tt.h>
 
+#include "xtest_cmd.h"
+
 /* Exported for tests by TTM when it runs on Xen */
 bool ttm_pool_xen_use(struct ttm_pool *pool);
 
@@ -260,7 +262,7 @@ static int wl_use_nr(unsigned long b)
 	return 0;
 }
 
-static int wl_run(const char *cmd)
+static int wl_run(char *cmd)
 {
 	unsigned long nr, kib;
 
@@ -278,17 +280,7 @@ static int wl_run(const char *cmd)
 static ssize_t wl_run_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
-	char *cmd;
-	int rc;
-
-	cmd = memdup_user_nul(ubuf, min_t(size_t, len, 63));
-	if (IS_ERR(cmd))
-		return PTR_ERR(cmd);
-	mutex_lock(&wl_lock);
-	rc = wl_run(cmd);
-	mutex_unlock(&wl_lock);
-	kfree(cmd);
-	return rc ? rc : len;
+	return xtest_cmd_write(ubuf, len, &wl_lock, wl_run);
 }
 
 static const struct file_operations wl_run_fops = {
