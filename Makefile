@@ -60,7 +60,7 @@ check-series:
 
 ## update-lock   move config/sources.lock to what the registry serves now
 update-lock:
-	@rm -f config/sources.lock && $(S)/fetch-sources.sh
+	@UPDATE_LOCK=1 $(S)/fetch-sources.sh
 
 ## clean         remove build products, keep the prepared trees
 clean:

@@ -2,8 +2,10 @@
 # A private apt configuration for fetching our bases (Linux 6.12, Xen 4.20)
 # from the same registry this machine already uses, without touching the
 # system's sources.  The entries are derived at run time from
-# /etc/apt/sources.list.d/*.sources: each stanza's suites are renamed from this
-# machine's release to $SUITE and deb-src is added.
+# /etc/apt/sources.list.d/*.sources (deb822) and from the one-line format of
+# /etc/apt/sources.list and /etc/apt/sources.list.d/*.list (a standard
+# Debian 12 install): each entry's suites are renamed from this machine's
+# release to $SUITE and deb-src is added.
 #
 #   apt-private.sh gen <dir>     write <dir>/sources.sources from the system's files
 #   apt-private.sh update        generate + apt-get update into the private state
@@ -13,6 +15,7 @@ set -euo pipefail
 
 SUITE=${SUITE:-trixie}
 SYS_SOURCES=${SYS_SOURCES:-/etc/apt/sources.list.d}
+SYS_SOURCES_LIST=${SYS_SOURCES_LIST:-/etc/apt/sources.list}
 APT_DIR=${APT_DIR:-$CACHE/apt}
 
 host_codename() {
@@ -22,13 +25,45 @@ host_codename() {
 	echo "$c"
 }
 
+# one_line_to_deb822 <file...>: "deb [opts] uri suite comps" lines as stanzas
+# (deb-src lines are dropped: every derived stanza gets deb-src)
+one_line_to_deb822() {
+	awk '
+	/^[ \t]*(#|$)/ || $1 != "deb" { next }
+	{
+		i = 2; signed = ""
+		if ($2 ~ /^\[/) {
+			opts = ""
+			for (; i <= NF; i++) { opts = opts " " $i; if ($i ~ /\]$/) { i++; break } }
+			if (match(opts, /signed-by=[^] ]*/))
+				signed = substr(opts, RSTART + 10, RLENGTH - 10)
+		}
+		uri = $i; suite = $(i + 1); comps = ""
+		for (j = i + 2; j <= NF; j++) comps = comps (comps == "" ? "" : " ") $j
+		printf "Types: deb\nURIs: %s\nSuites: %s\nComponents: %s\n", uri, suite, comps
+		if (signed != "") printf "Signed-By: %s\n", signed
+		printf "\n"
+	}' "$@"
+}
+
+# system_sources: every enabled source of this machine, as deb822 stanzas
+system_sources() {
+	local deb822 oneline
+	deb822=$(find "$SYS_SOURCES" -maxdepth 1 -name '*.sources' 2>/dev/null | sort)
+	oneline=$({ [ -f "$SYS_SOURCES_LIST" ] && echo "$SYS_SOURCES_LIST"
+		find "$SYS_SOURCES" -maxdepth 1 -name '*.list' 2>/dev/null | sort; } || true)
+	[ -n "$deb822$oneline" ] ||
+		die "no *.sources file in $SYS_SOURCES and no $SYS_SOURCES_LIST to derive a private apt source from"
+	# shellcheck disable=SC2086
+	[ -z "$deb822" ] || { cat $deb822; echo; }
+	# shellcheck disable=SC2086
+	[ -z "$oneline" ] || one_line_to_deb822 $oneline
+}
+
 # Rewrite deb822 stanzas: Types -> "deb deb-src", suites <host>[-x] -> $SUITE[-x].
 derive() {
-	local from=$1 files
-	files=$(find "$SYS_SOURCES" -maxdepth 1 -name '*.sources' | sort)
-	[ -n "$files" ] || die "no *.sources file in $SYS_SOURCES to derive a private apt source from"
-	# shellcheck disable=SC2086
-	awk -v from="$from" -v to="$SUITE" '
+	local from=$1
+	system_sources | awk -v from="$from" -v to="$SUITE" '
 	function flush() {
 		if (uris != "" && suites != "" && enabled)
 			printf "Types: deb deb-src\nURIs: %s\nSuites: %s\nComponents: %s\n%s\n", \
@@ -54,7 +89,7 @@ derive() {
 			}
 		}
 	}
-	END { flush() }' $files
+	END { flush() }'
 }
 
 gen() {

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Turn the benchmark's serial logs into results.csv, table.md and bench.png.
 
-bench-report.py <xen.serial> <native.serial> <outdir>
+bench-report.py <xen.results> <native.results> <outdir>
+
+The inputs are the boots' results channels (build/bench/*.results).  A report
+needs the complete set: every path x size x phase x repeat that the log's
+BENCH-CONFIG announces, and the BENCH-DONE end marker; anything less fails.
 
 Each 'BENCH' line is one measured step (tests/bench/ttm-pool/test.sh).
 Hypercall counts: the step's reading minus the median reading of the 'nop'
@@ -24,15 +28,50 @@ PATH_NAMES = {"mainline": "mainline (xen-swiotlb)", "ours": "ours (Xen page sour
               "native-dma": "dma_alloc_attrs (no Xen)"}
 
 
+TTM_PHASES = ("cold", "free", "warm", "free2", "release")
+
+
+def expected_steps(config, native):
+    """{(path, size, phase): repeats} that a complete log holds"""
+    repeats = int(config["repeats"])
+    sizes = [int(x) for x in config["sizes"].split(",")]
+    dma_sizes = [int(x) for x in config["dma_sizes"].split(",")]
+    want = {("base", 0, "nop"): repeats}
+    paths = {"native": TTM_PHASES} if native else {
+        "mainline": TTM_PHASES, "ours": TTM_PHASES + ("shrink",)}
+    for path, phases in paths.items():
+        for size in sizes:
+            for phase in phases:
+                want[(path, size, phase)] = repeats
+    for size in dma_sizes:
+        for phase in ("cold", "release"):
+            want[("native-dma" if native else "dma", size, phase)] = repeats
+    return want
+
+
+def completeness_errors(path, steps, config, done, native):
+    """What a log lacks to be a complete benchmark run"""
+    if config is None:
+        return [f"{path}: no BENCH-CONFIG line"]
+    errors = [] if done else [f"{path}: no BENCH-DONE end marker (the run did not finish)"]
+    for key, n in sorted(expected_steps(config, native).items()):
+        got = len(steps.get(key, []))
+        if got != n:
+            errors.append(f"{path}: {' '.join(map(str, key))}: {got} of {n} repeats")
+    return errors
+
+
 def read_log(path, native):
     """{(path, size, phase): [(ns, counts or None), ...]}, total MiB, errors"""
-    steps, total, errors = {}, None, []
+    steps, total, errors, config, done = {}, None, [], None, False
     with open(path, errors="replace") as log:
         for line in log:
             line = line.strip()
             if line.startswith("BENCH-CONFIG"):
-                kv = dict(f.split("=", 1) for f in line.split()[1:])
-                total = int(kv["total_mib"])
+                config = dict(f.split("=", 1) for f in line.split()[1:])
+                total = int(config["total_mib"])
+            elif line == "BENCH-DONE":
+                done = True
             elif line.startswith("XTEST-FAIL"):
                 errors.append(line)
             elif line.startswith("BENCH "):
@@ -43,6 +82,7 @@ def read_log(path, native):
                 counts = None if f[7] == "-" else [int(x) for x in f[7:14]]
                 issued = int(f[14]) if len(f) > 14 and f[14] != "-" else None
                 steps.setdefault((name, int(f[2]), f[3]), []).append((int(f[5]), counts, issued))
+    errors += completeness_errors(path, steps, config, done, native)
     return steps, total, errors
 
 
@@ -115,6 +155,13 @@ def main():
     xen_log, native_log, outdir = sys.argv[1:4]
     xen_steps, total, errors = read_log(xen_log, False)
     native_steps, ntotal, nerrors = read_log(native_log, True)
+    if errors or nerrors:
+        # an incomplete or failed run gives no table, only its errors
+        with open(os.path.join(outdir, "table.md"), "w") as f:
+            f.write("".join(f"ERROR: {e}\n" for e in errors + nerrors))
+        for e in errors + nerrors:
+            print(f"ERROR: {e}", file=sys.stderr)
+        return 1
     res = summarize(xen_steps)
     res.update(summarize(native_steps))
     add_cycles(res)
@@ -179,13 +226,11 @@ def main():
                      f"{fmt(get('dma', s, 'cycle', 'subops_per_mib'))} | "
                      f"{fmt(get('dma', s, 'cold', 'ms_per_mib'))} | "
                      f"{fmt(get('native-dma', s, 'cold', 'ms_per_mib'))} |")
-    for e in errors + nerrors:
-        lines.append(f"\nERROR: {e}")
     with open(os.path.join(outdir, "table.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
     plot(rows, sizes, outdir)
-    return 1 if errors or nerrors else 0
+    return 0
 
 
 def plot(rows, sizes, outdir):

@@ -1,10 +1,14 @@
 #!/bin/bash
 # make bench: the TTM pool benchmark (tests/bench/ttm-pool, docs/benchmark.md).
+# Release builds only (make test boots debug ones):
 #   1. a Xen with per-hypercall perf counters (config/xen-bench.config), built
 #      beside the test build in build/xen-bench-obj;
-#   2. one boot of it with the test bed's dom0: mainline, ours and raw DMA;
-#   3. one boot of the same kernel without Xen: the native reference;
-#   4. build/bench/results.csv, table.md and bench.png (scripts/bench-report.py).
+#   2. the same kernel without lock/list debugging (build/linux-bench-obj) and
+#      its images (build/bench-img), booted without slab debugging;
+#   3. one boot of that Xen with that dom0: mainline, ours and raw DMA;
+#   4. one boot of the same kernel without Xen: the native reference;
+#   5. build/bench/results.csv, table.md and bench.png (scripts/bench-report.py)
+#      from the two boots' results channels; an incomplete run fails.
 # BENCH_ARGS adds to the kernel command line, e.g.
 #   BENCH_ARGS="bench.total=64 bench.repeats=3 bench.sizes=64:2048"
 set -euo pipefail
@@ -12,21 +16,27 @@ set -euo pipefail
 
 OUT=$BUILD/bench
 OBJ=$BUILD/xen-bench-obj
-mkdir -p "$OUT" "$LOGS"
+IMG=$BUILD/bench-img
+export LINUX_OBJ=$BUILD/linux-bench-obj LINUX_MODS=$BUILD/linux-bench-mods
+mkdir -p "$OUT" "$LOGS" "$IMG"
 
-stage "1/4" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
+stage "1/5" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
 	"$TOP/scripts/build-xen.sh" hypervisor "$OBJ" "$TOP/config/xen-bench.config"
+stage "2/5" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
+	sh -c "'$TOP/scripts/build-linux.sh' && IMAGES='$IMG' '$TOP/scripts/mk-initramfs.sh'"
 
 # run <name> <env...>: one boot of the benchmark; its serial log is kept
 run() {
 	local name=$1
 	shift
-	env "$@" SCENARIO_DOM0_ARGS="${BENCH_ARGS:-}" \
+	env "$@" SCENARIO_DOM0_ARGS="${BENCH_ARGS:-}" SLAB_DEBUG= \
+		BZIMAGE="$LINUX_OBJ/arch/x86/boot/bzImage" INITRD="$IMG/dom0-initrd.gz" \
 		"$TOP/tests/run-scenario.sh" "$TOP/tests/bench/ttm-pool" || return 1
 	cp "$LOGS/system-ttm-pool.serial" "$OUT/$name.serial"
+	cp "$LOGS/system-ttm-pool.results" "$OUT/$name.results"
 }
-stage "2/4" bench-xen-run "benchmark under Xen: mainline, ours, dma_alloc_attrs" -- run xen XEN="$OBJ/xen"
-stage "3/4" bench-native-run "benchmark without Xen: native TTM, dma_alloc_attrs" -- run native NATIVE=1
-stage "4/4" bench-report "report (build/bench)" -- \
-	"$TOP/scripts/bench-report.py" "$OUT/xen.serial" "$OUT/native.serial" "$OUT"
+stage "3/5" bench-xen-run "benchmark under Xen: mainline, ours, dma_alloc_attrs" -- run xen XEN="$OBJ/xen"
+stage "4/5" bench-native-run "benchmark without Xen: native TTM, dma_alloc_attrs" -- run native NATIVE=1
+stage "5/5" bench-report "report (build/bench)" -- \
+	"$TOP/scripts/bench-report.py" "$OUT/xen.results" "$OUT/native.results" "$OUT"
 cat "$OUT/table.md"

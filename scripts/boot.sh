@@ -7,6 +7,9 @@
 #
 # Environment:
 #   SERIAL=stdio|<file>   where the serial console goes (default: stdio, interactive)
+#   RESULTS=<path>        the second serial port (dom0's ttyS1, the results
+#                         channel of tests/run-scenario.sh) on the FIFOs
+#                         <path>.in and <path>.out
 #   MONITOR=<socket>      QEMU monitor on a unix socket (screendump etc.)
 #   XEN_ARGS, DOM0_ARGS   appended to Xen's / dom0's command line
 #   MACHINE, MEM          QEMU machine and memory (defaults above)
@@ -24,6 +27,10 @@ MACHINE=${MACHINE:-pc,max-ram-below-4g=1G}
 MEM=${MEM:-4096}
 SERIAL=${SERIAL:-stdio}
 
+# Slab debugging (poison, red zones, sanity checks, owner tracking) in every
+# kernel the test bed boots; the scenarios' guests get it too.
+SLAB_DEBUG=${SLAB_DEBUG-slub_debug=FZPU}
+
 native=${NATIVE:-0}
 [ "$native" = 1 ] && XEN=$BZIMAGE
 for f in "$XEN" "$BZIMAGE" "$INITRD"; do
@@ -36,7 +43,7 @@ done
 # process a wrong FS base under TCG (docs/testbed.md).
 xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=1 dom0_vcpus_pin"
 xen_cmdline="$xen_cmdline loglvl=all guest_loglvl=all noreboot ${XEN_ARGS:-}"
-dom0_cmdline="console=tty0 console=hvc0 earlyprintk=xen loglevel=6 ${DOM0_ARGS:-}"
+dom0_cmdline="console=tty0 console=hvc0 earlyprintk=xen loglevel=6 $SLAB_DEBUG ${DOM0_ARGS:-}"
 
 # No SVM: Xen's VMLOAD-based PV segment reload leaves a wrong FS base now and
 # then under TCG (docs/testbed.md); a PV host has no use for SVM.
@@ -44,7 +51,7 @@ args=(-accel tcg -cpu max,-smap,-smep,-pku,-la57,-svm -smp 3
 	-machine "$MACHINE" -m "$MEM" -no-reboot -display none)
 if [ "$native" = 1 ]; then
 	args+=(-kernel "$BZIMAGE" -initrd "$INITRD"
-		-append "console=ttyS0,115200 loglevel=6 ${DOM0_ARGS:-}")
+		-append "console=ttyS0,115200 loglevel=6 $SLAB_DEBUG ${DOM0_ARGS:-}")
 else
 	args+=(-kernel "$XEN" -append "$xen_cmdline"
 		-initrd "$BZIMAGE $dom0_cmdline,$INITRD")
@@ -54,6 +61,7 @@ if [ "$SERIAL" = stdio ]; then
 else
 	args+=(-serial "file:$SERIAL" -monitor none)
 fi
+[ -n "${RESULTS:-}" ] && args+=(-chardev "pipe,id=results,path=$RESULTS" -serial chardev:results)
 [ -n "${MONITOR:-}" ] && args+=(-chardev "socket,id=mon1,path=$MONITOR,server=on,wait=off"
 	-mon chardev=mon1,mode=readline)
 # shellcheck disable=SC2206

@@ -17,7 +17,11 @@ step deps "installing host packages" -- "$S/deps.sh"
 step fetch "fetching Linux 6.12 and Xen 4.20 sources (private apt)" -- "$S/fetch-sources.sh"
 step prepare "applying linux-patches, xen-hooks, libxl-config" -- \
 	sh -c "'$S/series.sh' prepare linux && '$S/series.sh' prepare xen"
-step linux "building Linux 6.12" -- "$S/build-linux.sh"
-step xen "building the Xen 4.20 hypervisor" -- "$S/build-xen.sh" hypervisor
+# What make test boots: a kernel with lock, list and might-sleep debugging and
+# a debug hypervisor (make bench builds release ones beside them).
+step linux "building Linux 6.12 (lockdep, list and atomic-sleep debugging)" -- \
+	env EXTRA_CONFIG="$TOP/config/linux-debug.config" "$S/build-linux.sh"
+step xen "building the Xen 4.20 hypervisor (debug build)" -- \
+	"$S/build-xen.sh" hypervisor "$BUILD/xen-obj" "$TOP/config/xen-debug.config"
 step tools "building the Xen 4.20 tools" -- "$S/build-xen.sh" tools
 step initramfs "building the dom0 and guest initramfs" -- "$S/mk-initramfs.sh"

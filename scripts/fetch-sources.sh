@@ -3,10 +3,12 @@
 # the tarball) and the Xen 4.20 orig tarball (source package).  Both come from
 # Debian's registry through a private apt configuration (apt-private.sh).
 #
-# config/sources.lock pins versions and sha256.  A locked version that is still
-# served is used and verified; if the registry now serves another point release
-# we warn; if the locked one is gone we use what is served, warn, and rewrite
-# the lock (commit it once the series still applies).
+# config/sources.lock pins versions and sha256, and only `make update-lock`
+# (UPDATE_LOCK=1) changes it.  A locked version is used and verified: from the
+# download cache, or from the registry while it serves it.  When the registry
+# serves another point release we warn; when the locked one can be had
+# neither way we stop and say to run make update-lock (then check that the
+# series still applies and commit the lock).
 #
 # LINUX_SRC= / XEN_SRC= (a source tree or a tarball) skip the download.
 # Writes build/sources.env for the later stages.
@@ -38,26 +40,33 @@ source_versions() {
 		awk '/^Version:/ {print $2}' | sort -rV | uniq
 }
 
-# Pick the version to use: the locked one when served, else the newest served.
+# Pick the version to use: the locked one (served, or in the cache: cached=1),
+# else, with no lock or with UPDATE_LOCK=1, the newest served.
 pick_version() {
-	local what=$1 locked=$2 newest=$3 served=$4
-	[ -n "$newest" ] || die "the registry serves no $what (check /etc/apt/sources.list.d)"
-	if [ -z "$locked" ]; then
-		echo "$newest"
-	elif grep -qxF "$locked" <<<"$served"; then
-		[ "$locked" = "$newest" ] ||
-			warn "$what: the registry now serves $newest; using the locked $locked (make update-lock to move)"
+	local what=$1 locked=$2 newest=$3 served=$4 cached=${5:-0}
+	if [ -n "$locked" ] && [ "${UPDATE_LOCK:-0}" != 1 ]; then
+		if grep -qxF "$locked" <<<"$served"; then
+			[ "$locked" = "$newest" ] ||
+				warn "$what: the registry now serves $newest; using the locked $locked (make update-lock to move)"
+		elif [ "$cached" = 1 ]; then
+			warn "$what: the locked $locked is no longer served; using the cached copy (make update-lock to move)"
+		else
+			die "$what: the locked $locked is neither served nor cached; run make update-lock"
+		fi
 		echo "$locked"
-	else
-		warn "$what: locked version $locked is no longer served; using $newest and updating $LOCK"
-		echo "$newest"
+		return
 	fi
+	[ -n "$newest" ] || die "the registry serves no $what (check /etc/apt/sources.list.d)"
+	echo "$newest"
 }
 
 fetch_linux() {
 	local served ver deb tarball want
 	served=$(binary_versions $LINUX_PKG)
-	ver=$(pick_version $LINUX_PKG "$(lock_get LINUX_VERSION)" "$(head -n1 <<<"$served")" "$served")
+	ver=$(lock_get LINUX_VERSION)
+	cached=0
+	[ -n "$ver" ] && [ -s "$DL/${LINUX_PKG}_${ver}_all.deb" ] && cached=1
+	ver=$(pick_version $LINUX_PKG "$ver" "$(head -n1 <<<"$served")" "$served" $cached)
 	deb=$DL/${LINUX_PKG}_${ver}_all.deb
 	if [ ! -s "$deb" ]; then
 		(cd "$DL" && "$APT" run -q download "$LINUX_PKG=$ver") || die "could not download $LINUX_PKG=$ver"
@@ -80,12 +89,30 @@ xen_orig_sum() {
 		awk '$2 ~ /\.orig\.tar\./ {print $2, $4}' | sed 's/SHA256://'
 }
 
+# cached_xen_orig <sha256>: the cached orig tarball with that sum, if any
+cached_xen_orig() {
+	local f
+	[ -n "$1" ] || return 0
+	for f in "$DL"/xen_*.orig.tar.*; do
+		[ -s "$f" ] && [ "$(sha256 "$f")" = "$1" ] && { echo "$f"; return; }
+	done
+	return 0
+}
+
 fetch_xen() {
-	local served ver name want got
+	local served ver name want got cached others=
 	served=$(source_versions $XEN_PKG | grep '^4\.20\.' || true)
-	ver=$(pick_version "xen 4.20 source" "$(lock_get XEN_VERSION)" "$(head -n1 <<<"$served")" "$served")
-	# Security-suite source packages may not be served: walk down the versions.
-	for v in $ver $(grep -vxF "$ver" <<<"$served"); do
+	cached=$(cached_xen_orig "$(lock_get XEN_ORIG_SHA256)")
+	ver=$(pick_version "xen 4.20 source" "$(lock_get XEN_VERSION)" "$(head -n1 <<<"$served")" \
+		"$served" "$([ -n "$cached" ] && echo 1)")
+	if [ -n "$cached" ] && [ "$ver" = "$(lock_get XEN_VERSION)" ]; then
+		XEN_VERSION=$ver XEN_ORIG_SHA256=$(lock_get XEN_ORIG_SHA256) XEN_TARBALL=$cached
+		return
+	fi
+	# Security-suite source packages may not be served: without a lock to
+	# keep, walk down the versions.
+	[ -n "$(lock_get XEN_VERSION)" ] && [ "${UPDATE_LOCK:-0}" != 1 ] || others=$(grep -vxF "$ver" <<<"$served")
+	for v in $ver $others; do
 		read -r name want < <(xen_orig_sum "$v") || continue
 		if [ ! -s "$DL/$name" ]; then
 			# The .dsc may be missing on the mirror; the orig tarball is what we need.
@@ -94,6 +121,8 @@ fetch_xen() {
 		if [ -s "$DL/$name" ]; then
 			got=$(sha256 "$DL/$name")
 			[ "$got" = "$want" ] || die "$name: sha256 $got does not match the registry's $want"
+			[ "$v" != "$(lock_get XEN_VERSION)" ] || [ "$got" = "$(lock_get XEN_ORIG_SHA256)" ] ||
+				die "$name: sha256 $got does not match the lock"
 			[ "$v" = "$ver" ] || warn "xen $ver: orig tarball not served; using $v"
 			XEN_VERSION=$v XEN_ORIG_SHA256=$got XEN_TARBALL=$DL/$name
 			return
@@ -106,7 +135,7 @@ fetch_xen() {
 write_lock() {
 	cat >"$LOCK.tmp" <<-EOF
 		# Bases of the patch series, as fetched by scripts/fetch-sources.sh.
-		# Rewritten when the registry stops serving a locked version.
+		# Changed only by make update-lock.
 		LINUX_PKG=$LINUX_PKG
 		LINUX_VERSION=$LINUX_VERSION
 		LINUX_DEB_SHA256=$LINUX_DEB_SHA256
@@ -140,7 +169,10 @@ main() {
 	else
 		fetch_xen
 	fi
-	[ -n "${LINUX_SRC:-}${XEN_SRC:-}" ] || write_lock
+	# The lock changes only when asked (make update-lock) or when there is none.
+	if [ -z "${LINUX_SRC:-}${XEN_SRC:-}" ] && { [ "${UPDATE_LOCK:-0}" = 1 ] || [ ! -f "$LOCK" ]; }; then
+		write_lock
+	fi
 	cat >"$BUILD/sources.env" <<-EOF
 		LINUX_VERSION=$LINUX_VERSION
 		LINUX_BASE=$LINUX_TARBALL

@@ -11,6 +11,22 @@ die() { echo "error: $*" >&2; exit 1; }
 warn() { echo "WARNING: $*" >&2; }
 note() { echo "  $*"; }
 
+# tracked_tests: the files under tests/ that dom0 gets, relative to tests/:
+# the scenarios git tracks (all of them outside a git checkout), their
+# library, the failure patterns and allowed reports.
+tracked_tests() {
+	if git -C "$TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git -C "$TOP/tests" ls-files -- system bench failure-patterns allowed-reports
+	else
+		(cd "$TOP/tests" && find system bench failure-patterns allowed-reports -type f 2>/dev/null)
+	fi
+}
+
+# scenario_names: the system scenarios that make test runs (tracked folders)
+scenario_names() {
+	tracked_tests | sed -n 's|^system/\([^/]*\)/test.sh$|\1|p' | sort
+}
+
 # Run one build stage: one progress line, full output in build/logs/<name>.log,
 # the log's tail on failure.
 #   stage <n/m> <name> <description> -- command...
@@ -24,6 +40,8 @@ stage() {
 	if "$@" >"$LOGS/$name.log" 2>&1; then
 		rc=0
 		printf 'ok (%ss)\n' "$(($(date +%s) - t0))"
+		# a stage's warnings are shown, not only logged
+		grep -a '^WARNING: ' "$LOGS/$name.log" | sed 's/^/    /' || true
 	else
 		rc=$?
 		printf 'FAILED (%ss)\n' "$(($(date +%s) - t0))"

@@ -2,15 +2,18 @@
 # Build the two initramfs images the test bed boots:
 #   build/guest-initrd.gz  busybox + xenstore client + kernel modules: a PV guest
 #                          that says it is up and runs the test agent
-#   build/dom0-initrd.gz   busybox + our Xen tools + kernel modules + tests/system
-#                          and tests/bench,
+#   build/dom0-initrd.gz   busybox + our Xen tools + kernel modules + the
+#                          tracked scenarios under /tests (as in the repo),
 #                          with the guest kernel and initramfs under /boot
+# LINUX_OBJ, LINUX_MODS: another kernel build (make bench's release kernel);
+# IMAGES: where the images go (default build/).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 DIST=$BUILD/xen-dist
-MODS=$BUILD/linux-mods
-BZIMAGE=$BUILD/linux-obj/arch/x86/boot/bzImage
+MODS=${LINUX_MODS:-$BUILD/linux-mods}
+BZIMAGE=${LINUX_OBJ:-$BUILD/linux-obj}/arch/x86/boot/bzImage
+IMAGES=${IMAGES:-$BUILD}
 BUSYBOX=$(command -v busybox || true)
 [ -x "$BUSYBOX" ] && file -L "$BUSYBOX" | grep -q 'statically linked' ||
 	die "a static busybox is needed (apt-get install busybox-static)"
@@ -63,8 +66,17 @@ pack() {
 	note "$(basename "$out"): $(du -h "$out" | cut -f1)"
 }
 
+# The test files dom0 runs: what git tracks under tests/system and
+# tests/bench (an untracked scenario folder is not run), the failure
+# patterns, the allowed reports.
+copy_tests() {
+	local root=$1
+	mkdir -p "$root/tests"
+	tracked_tests | (cd "$TOP/tests" && cpio -pdm --quiet "$root/tests")
+}
+
 guest() {
-	local root=$BUILD/initramfs/guest
+	local root=$IMAGES/initramfs/guest
 	make_root "$root"
 	mkdir -p "$root/proc/xen"
 	cp -a "$DIST"/usr/lib/libxenstore.so* "$DIST"/usr/lib/libxentoolcore.so* "$root/usr/lib/"
@@ -74,21 +86,21 @@ guest() {
 	mkdir -p "$root/lib/modules"
 	cp -a "$MODS/lib/modules/." "$root/lib/modules/"
 	copy_libs "$root"
-	pack "$root" "$BUILD/guest-initrd.gz"
+	pack "$root" "$IMAGES/guest-initrd.gz"
 }
 
 dom0() {
-	local root=$BUILD/initramfs/dom0
+	local root=$IMAGES/initramfs/dom0
 	make_root "$root"
 	copy_xen_tools "$root"
 	mkdir -p "$root/lib/modules" "$root/boot" "$root/tests" "$root/proc/xen"
 	cp -a "$MODS/lib/modules/." "$root/lib/modules/"
 	cp "$BZIMAGE" "$root/boot/vmlinuz"
-	cp "$BUILD/guest-initrd.gz" "$root/boot/guest-initrd.gz"
-	cp -a "$TOP/tests/system/." "$TOP/tests/bench/." "$root/tests/"
+	cp "$IMAGES/guest-initrd.gz" "$root/boot/guest-initrd.gz"
+	copy_tests "$root"
 	install -m 0755 "$TOP/initramfs/dom0-init" "$root/init"
 	copy_libs "$root"
-	pack "$root" "$BUILD/dom0-initrd.gz"
+	pack "$root" "$IMAGES/dom0-initrd.gz"
 }
 
 guest

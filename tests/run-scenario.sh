@@ -1,77 +1,123 @@
 #!/bin/bash
-# Boot Xen + dom0 under QEMU for one system scenario (tests/system/<name>/) and
-# read its verdict from the serial log, as Xen's automation/scripts/console.exp
-# does.  Inside dom0 the scenario's test.sh prints:
-#   XTEST-PASS: <check>            XTEST-FAIL: <check>: <why>
-#   XTEST-KTAP-BEGIN <suite> ... KTAP ... XTEST-KTAP-END <suite>
-# and dom0's init closes with "XTEST-END <name> rc=<n>".
+# Boot Xen + dom0 under QEMU for one scenario (tests/system/<name>/ or
+# tests/bench/<name>/) and read its verdict.  The protocol (who writes what,
+# on which channel, and how it is checked) is in docs/testbed.md, "Result
+# protocol".  In short:
+#   build/logs/system-<name>.serial   console: Xen, dom0's kernel, programs
+#   build/logs/system-<name>.results  results only: dom0's test helpers write
+#                                     to /dev/ttyS1 (QEMU's second serial
+#                                     port); the host answers on the same port
+# The scenario passes when its results channel closes with an end marker
+# whose counts match the results read, every check passed, every KTAP block
+# parses (Linux's own parser) with no failure, every screenshot asked for was
+# taken, and the console shows no crash or debug report (tests/failure-patterns).
 #
-# "XTEST-REPORT: <text>" lines become "REPORT: <name>: <text>" (figures for
-# tests/run.sh to gather, not results).
-# Header lines in test.sh set the boot:  "# timeout: <s>", "# dom0-args: ...",
-# "# xen-args: ...", "# machine: ...", "# mem: ...", "# qemu: ...".
-# Prints "PASS: <name>: <check>" / "FAIL: ..." lines; the serial log is kept in
-# build/logs/system-<name>.serial and its tail printed on failure.
+# Header lines in test.sh set the boot:  "# timeout: <s>", "# boot-timeout: <s>",
+# "# dom0-args: ...", "# xen-args: ...", "# machine: ...", "# mem: ...", "# qemu: ...".
+# Prints "PASS: <name>: <check>" / "FAIL: ..." / "SKIP: ..." lines and
+# "REPORT: <name>: ..." figures; exits 1 when anything failed.
 # BOOT_CMD replaces scripts/boot.sh (the runner's own unit test uses it);
 # SCENARIO_DOM0_ARGS adds to dom0's command line (make bench uses it).
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
 
-dir=${1:?scenario directory}
+dir=$(realpath "${1:?scenario directory}")
 name=$(basename "$dir")
 script=$dir/test.sh
 [ -f "$script" ] || die "$script is missing"
+rel=${dir#"$TOP/tests/"}
+case $rel in system/* | bench/*) ;; *) rel=system/$name ;; esac
 header() { sed -n "s/^# $1: *//p" "$script" | head -n1; }
 
 timeout=$(header timeout)
 timeout=${timeout:-300}
+boot_timeout=$(header boot-timeout)
+boot_timeout=${boot_timeout:-240}
+KUNIT_DIR=${KUNIT_DIR:-$BUILD/linux/tools/testing/kunit}
+PATTERNS=$TOP/tests/failure-patterns
+ALLOWED=${ALLOWED_REPORTS:-$TOP/tests/allowed-reports}
 log=$LOGS/system-$name.serial
+resfile=$LOGS/system-$name.results
+chan=$BUILD/results-$name
 mkdir -p "$LOGS"
-rm -f "$log"
+rm -f "$log" "$resfile" "$chan.in" "$chan.out"
+mkfifo "$chan.in" "$chan.out"
+: >"$log"
 
+# The results channel is read as long as QEMU writes to it.
+cat "$chan.out" >"$resfile" &
+reader=$!
 MONITOR=$BUILD/qemu-$name.sock
 rm -f "$MONITOR"
-SERIAL=$log DOM0_ARGS="xtest=$name $(header dom0-args) ${SCENARIO_DOM0_ARGS:-}" \
+SERIAL=$log RESULTS=$chan DOM0_ARGS="xtest=$rel $(header dom0-args) ${SCENARIO_DOM0_ARGS:-}" \
 	XEN_ARGS="$(header xen-args)" \
 	MACHINE="$(header machine)" MEM="$(header mem)" QEMU_EXTRA="$(header qemu)" \
 	MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
 qemu=$!
 
-# A scenario that prints "XTEST-SCREENSHOT [<QEMU display device id> <label>]"
-# gets that display (default: the first) saved as
-# build/logs/system-<name>[-<label>].png (QEMU monitor screendump) and
-# checked not to be blank; several displays must show different pictures.
+# Never leave QEMU behind, whatever ends this script.
+cleanup() {
+	kill "$qemu" 2>/dev/null && wait "$qemu" 2>/dev/null
+	# The reader has all QEMU wrote; a last writer's close ends it (also
+	# when QEMU never opened the channel).
+	[ -p "$chan.out" ] && : 1<>"$chan.out"
+	wait "$reader" 2>/dev/null
+	rm -f "$MONITOR" "$chan.in" "$chan.out"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# results_lines: the results channel so far, complete lines only
+results_lines() {
+	if [ -n "$(tail -c1 "$resfile")" ]; then
+		tr -d '\r' <"$resfile" | sed '$d'
+	else
+		tr -d '\r' <"$resfile"
+	fi
+}
+
+# answer <text>: a line to dom0 on the results channel (read-write open:
+# never blocks, whether QEMU reads or not)
+answer() { printf '%s\n' "$1" 1<>"$chan.in"; }
+
+# A scenario asks "XTEST-SCREENSHOT <n> <QEMU display device id|-> <label|->";
+# the host saves that display (default: the first) as
+# build/logs/system-<name>[-<label>].png with QEMU's screendump, checks it is
+# not blank, and answers "XTEST-SCREENSHOT-DONE <n> ok|failed" (dom0 waits).
 shots_done=0
 shot_results=
 shot_files=()
 take_screenshot() {
-	local dev=${1:-} label=${2:-}
-	local shot=$LOGS/system-$name${label:+-$label}.png
-	local what="display${label:+ $label}${dev:+ ($dev)}"
+	local n=$1 dev=$2 label=$3 shot what status=failed i
+	[ "$dev" = - ] && dev=
+	[ "$label" = - ] && label=
+	shot=$LOGS/system-$name${label:+-$label}.png
+	what="display${label:+ $label}${dev:+ ($dev)}"
 	rm -f "$shot" "$shot.ppm"
-	printf 'screendump %s %s\n' "$shot.ppm" "$dev" | socat -t 2 - "UNIX-CONNECT:$MONITOR" >/dev/null 2>&1
-	sleep 1
-	if [ -s "$shot.ppm" ] && convert "$shot.ppm" "$shot" 2>/dev/null &&
-		[ "$(convert "$shot" -format '%[fx:mean>0.001]' info:)" = 1 ]; then
+	printf 'screendump %s %s\n' "$shot.ppm" "$dev" | socat -t 5 - "UNIX-CONNECT:$MONITOR" >/dev/null 2>&1
+	# screendump returns before the file is complete: wait for a stable size
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -s "$shot.ppm" ] && convert "$shot.ppm" "$shot" 2>/dev/null && break
+		sleep 0.5
+	done
+	if [ -s "$shot" ] && [ "$(convert "$shot" -format '%[fx:mean>0.001]' info: 2>/dev/null)" = 1 ]; then
 		shot_results+="PASS: $name: $what screenshot is not blank (${shot#"$TOP"/})"$'\n'
 		shot_files+=("$shot")
+		status=ok
 	else
 		shot_results+="FAIL: $name: $what screenshot missing or blank"$'\n'
 	fi
 	rm -f "$shot.ppm"
+	answer "XTEST-SCREENSHOT-DONE $n $status"
 }
 
-# take_new_screenshots: one screenshot per request line not yet served (read
-# skips a last line still being written: it has no newline yet)
-take_new_screenshots() {
-	local line
-	[ -f "$log" ] || return 0
-	while read -r line; do
-		# shellcheck disable=SC2086
-		take_screenshot $line
+serve_screenshots() {
+	local n dev label
+	while read -r n dev label; do
+		take_screenshot "$n" "${dev:--}" "${label:--}"
 		shots_done=$((shots_done + 1))
-	done < <(tr -d '\r' <"$log" | sed -n 's/^XTEST-SCREENSHOT *//p' | tail -n +$((shots_done + 1)))
+	done < <(results_lines | sed -n 's/^XTEST-SCREENSHOT \([0-9]\)/\1/p' | tail -n +$((shots_done + 1)))
 }
 
 # distinct_screenshots: with several displays, does each show its own picture?
@@ -86,76 +132,112 @@ distinct_screenshots() {
 	fi
 }
 
-# Wait for the end marker, a panic, QEMU's exit or the timeout.
+# Stop at once on the end marker, a crash of Xen or dom0, QEMU's exit, no
+# dom0 by the boot deadline, or the scenario's timeout.
+DEAD='Panic on CPU|Kernel panic - not syncing|FATAL PAGE FAULT|Hardware Dom0 crashed|Domain 0 crashed|^XTEST-FATAL: '
 t0=$(date +%s)
 verdict=timeout
 while :; do
-	take_new_screenshots
-	if grep -aq "XTEST-END $name" "$log" 2>/dev/null; then verdict=end; break; fi
-	if grep -aqE 'Panic on CPU|Kernel panic - not syncing|FATAL PAGE FAULT' "$log" 2>/dev/null; then
-		verdict=panic
+	serve_screenshots
+	if grep -aq "^XTEST-END $name " "$resfile"; then verdict=end; break; fi
+	if grep -aqE "$DEAD" "$log"; then verdict=crash; break; fi
+	kill -0 $qemu 2>/dev/null || { verdict=exited; break; }
+	now=$(($(date +%s) - t0))
+	if [ $now -ge "$boot_timeout" ] && ! grep -aq XEN-TTM-DOM0-READY "$log"; then
+		verdict=noboot
 		break
 	fi
-	kill -0 $qemu 2>/dev/null || { verdict=exited; break; }
-	[ $(($(date +%s) - t0)) -lt "$timeout" ] || break
-	sleep 1
+	[ $now -lt "$timeout" ] || break
+	sleep 0.5
 done
 elapsed=$(($(date +%s) - t0))
-sleep 1
-kill $qemu 2>/dev/null
-wait $qemu 2>/dev/null
-rm -f "$MONITOR"
+sleep 0.5 # the console's last lines
+cleanup
+trap - EXIT
 
-# KTAP (debugfs layout: cases indented 4, parameters 8): one result per leaf,
-# i.e. per parameter of a parameterised case, else per case.  A parameterised
-# case that fails with no failing parameter still counts as a failure.
-ktap_results() {
-	tr -d '\r' <"$log" | awk -v n="$name" '
-		function emit(res, id) {
-			if (res ~ /# SKIP/) { print "SKIP: " n ": " id; return }
-			print ((res ~ /^not ok/) ? "FAIL: " : "PASS: ") n ": " id
-		}
-		function title(res) { sub(/^(not )?ok [0-9]+ /, "", res); sub(/ *# SKIP.*/, "", res); return res }
-		/^XTEST-KTAP-BEGIN / { suite = $2; inside = 1; next }
-		/^XTEST-KTAP-END / { inside = 0; next }
-		!inside { next }
-		/^        (not )?ok [0-9]+ / {
-			line = $0; sub(/^ +/, "", line)
-			params[++np] = line
-			if (line ~ /^not ok/) kidfail = 1
-			next
-		}
-		/^    (not )?ok [0-9]+ / {
-			line = $0; sub(/^ +/, "", line)
-			for (i = 1; i <= np; i++) emit(params[i], suite "." title(line) "." title(params[i]))
-			if (np == 0 || (line ~ /^not ok/ && !kidfail)) emit(line, suite "." title(line))
-			np = 0; kidfail = 0
-		}'
+# end_field <key>: a count on the end marker
+end_line=$(results_lines | grep "^XTEST-END $name " | tail -n1)
+end_field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$end_line"; }
+
+# console_reports: one FAIL per kind of report on the console, with its first
+# line, unless tests/allowed-reports allows that line.  Lines of the
+# protocol (XTEST-*, on the results channel too) and of guests' consoles
+# copied by dom0 (GUEST-LOG, checked in dom0) are not dom0's own.
+console_reports() {
+	local pat line
+	while IFS= read -r pat; do
+		case $pat in '' | '#'*) continue ;; esac
+		line=$(tr -d '\r' <"$log" | grep -avE '^(XTEST-|GUEST-LOG )' | grep -aE -- "$pat" |
+			allowed_filter | head -n1)
+		[ -z "$line" ] || echo "FAIL: $name: console: ${line:0:300}"
+	done <"$PATTERNS"
+	tr -d '\r' <"$log" | sed -n "s/^XTEST-FATAL: /FAIL: $name: /p"
 }
 
+# allowed_filter: drop lines that tests/allowed-reports allows (ERE a line)
+allowed_filter() {
+	if [ -s "$ALLOWED" ] && grep -qvE '^(#|$)' "$ALLOWED"; then
+		grep -avE -f <(grep -vE '^(#|$)' "$ALLOWED")
+	else
+		cat
+	fi
+}
+
+ktap_results() {
+	grep -q '^XTEST-KTAP-BEGIN ' <(results_lines) || return 0
+	if [ -f "$KUNIT_DIR/kunit_parser.py" ]; then
+		python3 "$TOP/tests/ktap.py" "$KUNIT_DIR" "$name" <(results_lines) ||
+			echo "FAIL: $name: KTAP: tests/ktap.py failed"
+	else
+		echo "FAIL: $name: KTAP: Linux's KUnit parser is missing ($KUNIT_DIR)"
+	fi
+}
+
+checks=$(
+	results_lines | sed -n -e "s/^XTEST-PASS: /PASS: $name: /p" -e "s/^XTEST-FAIL: /FAIL: $name: /p" \
+		-e "s/^XTEST-RERUN: /FAIL: $name: rerun: /p"
+)
 results=$(
-	tr -d '\r' <"$log" | sed -n -e "s/^XTEST-PASS: /PASS: $name: /p" -e "s/^XTEST-FAIL: /FAIL: $name: /p"
+	printf '%s\n' "$checks"
 	ktap_results
 	printf '%s' "$shot_results"
 	distinct_screenshots
+	console_reports
 )
-rc=$(tr -d '\r' <"$log" | sed -n "s/^XTEST-END $name rc=//p" | tail -n1)
+
+# The end marker's counts against what was read (a plan, as in KTAP).
+expect() {
+	local what=$1 want=$2 got=$3
+	[ "$want" = "$got" ] || echo "FAIL: $name: end marker counts $want $what, the results channel holds $got"
+}
+plan=$(
+	[ -n "$end_line" ] || exit 0
+	rc=$(end_field rc)
+	[ "$rc" = 0 ] || echo "FAIL: $name: test.sh exited with rc=$rc"
+	expect passes "$(end_field pass)" "$(grep -c '^PASS: ' <<<"$checks")"
+	expect failures "$(end_field fail)" "$(grep -c '^FAIL: ' <<<"$checks")"
+	expect "KUnit suites" "$(end_field ktap)" "$(results_lines | grep -c '^XTEST-KTAP-BEGIN ')"
+	expect "screenshots" "$(end_field shots)" "$shots_done"
+)
 case $verdict in
-end) [ "$rc" = 0 ] || results+=$'\n'"FAIL: $name: test.sh exited with rc=$rc" ;;
-panic) results+=$'\n'"FAIL: $name: panic (see build/logs/system-$name.serial)" ;;
-exited) results+=$'\n'"FAIL: $name: QEMU exited before the scenario ended" ;;
-timeout) results+=$'\n'"FAIL: $name: no XTEST-END within ${timeout}s" ;;
+end) ;;
+crash) plan="FAIL: $name: Xen or dom0 crashed after ${elapsed}s (see build/logs/system-$name.serial)" ;;
+exited) plan="FAIL: $name: QEMU exited before the scenario ended" ;;
+noboot) plan="FAIL: $name: dom0 not up within ${boot_timeout}s" ;;
+timeout) plan="FAIL: $name: no XTEST-END within ${timeout}s" ;;
 esac
+results+=$'\n'"$plan"
+results=$(grep -E '^(PASS|FAIL|SKIP): ' <<<"$results")
 grep -qE '^(PASS|FAIL): ' <<<"$results" || results+=$'\n'"FAIL: $name: no check ran"
 
-results=$(grep -E '^(PASS|FAIL|SKIP): ' <<<"$results")
 echo "$results"
-tr -d '\r' <"$log" | sed -n "s/^XTEST-REPORT: /REPORT: $name: /p"
-echo "INFO: $name: ${elapsed}s, serial log build/logs/system-$name.serial"
+results_lines | sed -n "s/^XTEST-REPORT: /REPORT: $name: /p"
+echo "INFO: $name: ${elapsed}s, console build/logs/system-$name.serial, results build/logs/system-$name.results"
 if grep -q '^FAIL: ' <<<"$results"; then
 	echo "---- last 30 lines of build/logs/system-$name.serial ----"
 	tr -d '\r' <"$log" | tail -n 30
 	echo "---- end ----"
 	tail -n 5 "$LOGS/system-$name.qemu"
+	exit 1
 fi
 exit 0

@@ -1,17 +1,34 @@
 #!/bin/bash
-# Run every test suite and close with "N passed, N failed".
+# Run every test suite and close with "N passed, N failed, N skipped".
 #   unit tests of our scripts and pure logic  tests/unit/*.sh   (host)
 #   patch series agree with the build trees    scripts/series.sh check
 #   system scenarios, each a fresh boot        tests/system/*/test.sh (Xen + dom0 under QEMU)
-# TESTS="name ..." restricts the system scenarios; UNIT=0 / SYSTEM=0 skip a kind.
+# TESTS="name ..." runs only these system scenarios (exact names; an unknown
+# name is an error); UNIT=0 / SYSTEM=0 skip a kind; LIST=1 only prints the
+# scenarios that would run.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
+mkdir -p "$LOGS"
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 run() { "$@" 2>&1 | tee -a "$out"; }
+
+# The scenarios to run: every tracked one, or exactly those TESTS names.
+scenarios=$(scenario_names)
+if [ -n "${TESTS:-}" ]; then
+	for t in $TESTS; do
+		grep -qxF -- "$t" <<<"$scenarios" ||
+			die "TESTS: no scenario '$t' (known: $(echo $scenarios))"
+	done
+	scenarios=$(tr ' ' '\n' <<<"$TESTS" | grep -v '^$')
+fi
+if [ "${LIST:-0}" = 1 ]; then
+	echo "$scenarios"
+	exit 0
+fi
 
 if [ "${UNIT:-1}" = 1 ]; then
 	for t in "$TOP"/tests/unit/*.sh; do
@@ -19,7 +36,9 @@ if [ "${UNIT:-1}" = 1 ]; then
 	done
 fi
 
-if "$TOP/scripts/series.sh" check >"$LOGS/series-check.log" 2>&1; then
+if [ ! -d "$BUILD/linux/.git" ] || [ ! -d "$BUILD/xen/.git" ]; then
+	echo "SKIP: series: no build trees to compare (make prepare)" | tee -a "$out"
+elif "$TOP/scripts/series.sh" check >"$LOGS/series-check.log" 2>&1; then
 	echo "PASS: series: repo series and build trees agree" | tee -a "$out"
 else
 	echo "FAIL: series: repo series and build trees differ (scripts/series.sh check)" | tee -a "$out"
@@ -27,11 +46,9 @@ else
 fi
 
 if [ "${SYSTEM:-1}" = 1 ]; then
-	for d in "$TOP"/tests/system/*/; do
-		name=$(basename "$d")
-		if [ -n "${TESTS:-}" ] && ! grep -qw -- "$name" <<<"$TESTS"; then continue; fi
+	for name in $scenarios; do
 		echo "== system scenario $name"
-		run "$TOP/tests/run-scenario.sh" "$d"
+		run "$TOP/tests/run-scenario.sh" "$TOP/tests/system/$name"
 	done
 fi
 
@@ -46,7 +63,9 @@ fi
 passed=$(grep -c '^PASS: ' "$out")
 failed=$(grep -c '^FAIL: ' "$out")
 skipped=$(grep -c '^SKIP: ' "$out")
+reruns=$(grep -c '^FAIL: [^:]*: rerun: ' "$out")
 echo
 grep '^FAIL: ' "$out" | sed 's/^/  /'
+[ "$reruns" = 0 ] || echo "  ($reruns of the failures are commands that had to be rerun)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

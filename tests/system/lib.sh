@@ -1,15 +1,40 @@
-# Helpers for scenario scripts running inside dom0 (copied to /tests/lib.sh).
-# Each check prints one XTEST-PASS / XTEST-FAIL line read by tests/run-scenario.sh.
+# Helpers for scenario scripts running inside dom0 (tests/system/lib.sh in
+# the initramfs).  Results go to the results channel, QEMU's second serial
+# port (/dev/ttyS1, opened by dom0's init), and are counted for the end
+# marker; docs/testbed.md, "Result protocol", describes both ends.
 # shellcheck shell=sh
 
-pass() { echo "XTEST-PASS: $1"; }
-fail() { echo "XTEST-FAIL: $1${2:+: $2}"; }
+XTEST_CHANNEL=${XTEST_CHANNEL:-/dev/ttyS1}
+XTEST_COUNTS=${XTEST_COUNTS:-/tmp/xtest}
+XTEST_TESTS=${XTEST_TESTS:-/tests}
+mkdir -p "$XTEST_COUNTS"
+
+# result <line>: one line on the results channel, and on the console for
+# people reading the serial log
+result() {
+	printf '%s\n' "$1" >"$XTEST_CHANNEL"
+	printf '%s\n' "$1"
+}
+
+# count <kind>: one more of pass, fail, ktap, shots (for the end marker)
+count() { echo >>"$XTEST_COUNTS/$1"; }
+counted() { [ -f "$XTEST_COUNTS/$1" ] && wc -l <"$XTEST_COUNTS/$1" || echo 0; }
+
+pass() {
+	count pass
+	result "XTEST-PASS: $1"
+}
+fail() {
+	count fail
+	result "XTEST-FAIL: $1${2:+: $2}"
+}
 
 # Under TCG with SVM offered, dom0 processes started while guests ran died now
 # and then at their first TLS access (docs/testbed.md; the test bed now masks
-# SVM).  As a second line of defence, commands whose results we measure are
-# rerun, at most twice, when they die by a signal; a wrong result is never
-# retried.  Every rerun is reported.
+# SVM and gives every domain its own CPU).  Commands whose results we measure
+# are still rerun, at most twice, when they die by a signal, so that the rest
+# of the scenario can tell what it checks; but every rerun is a failure of the
+# scenario (XTEST-RERUN), never a silent pass.  A wrong result is never rerun.
 # rerun <empty-too> <command...>: run the command, rerun it at most twice if
 # it died by a signal or, with empty-too=1, printed nothing; print its output
 # (stderr too unless empty-too) and return its status.
@@ -23,7 +48,8 @@ rerun() {
 		{ [ $_rc -ge 128 ] || { [ "$_empty" = 1 ] && [ -z "$_out" ]; }; } &&
 			[ $_try -lt 2 ] || break
 		_try=$((_try + 1))
-		echo "XTEST-NOTE: '$*' died or printed nothing (rc $_rc); rerun $_try" >&2
+		count fail
+		result "XTEST-RERUN: '$*' died or printed nothing (rc $_rc); rerun $_try" >&2
 	done
 	printf '%s\n' "$_out"
 	return $_rc
@@ -33,36 +59,39 @@ rerun() {
 # pipeline whose member crashed shows up as an empty result.
 measure() { rerun 1 "$@"; }
 
-# xl_create <cfg>: xl create; if xl died by a signal, destroy what it left
-# half made and create again (at most twice).
-xl_create() {
-	_name=$(sed -n 's/^name *= *"\(.*\)"/\1/p' "$1")
-	_try=0
-	while :; do
-		_out=$(xl create "$1" 2>&1)
-		_rc=$?
-		[ $_rc -ge 128 ] && [ $_try -lt 2 ] || break
-		_try=$((_try + 1))
-		echo "XTEST-NOTE: 'xl create $1' died by signal $((_rc - 128)); destroying $_name, rerun $_try" >&2
-		xl destroy "$_name" >/dev/null 2>&1
-	done
-	printf '%s\n' "$_out"
-	return $_rc
-}
+# xl_create <cfg>: xl create, once (a checked command is never rerun).
+xl_create() { xl create "$1" 2>&1; }
 
-# xl_destroy <name>: xl destroy, redone (at most twice) while the domain is
-# still there after xl died.
+# xl_destroy <name>: xl destroy, after checking that the guest did not
+# crash (guests are on_crash="preserve": a crashed one stays to be seen);
+# redone (at most twice, each a failure) while the domain is still there.
 xl_destroy() {
+	guest_alive "$1" || return 1
 	_try=0
 	while :; do
 		_out=$(xl destroy "$1" 2>&1)
 		_rc=$?
 		xl domid "$1" >/dev/null 2>&1 && [ $_try -lt 2 ] || break
 		_try=$((_try + 1))
-		echo "XTEST-NOTE: 'xl destroy $1' left the domain (rc $_rc); rerun $_try" >&2
+		count fail
+		result "XTEST-RERUN: 'xl destroy $1' left the domain (rc $_rc); rerun $_try" >&2
 	done
 	printf '%s\n' "$_out"
 	! xl domid "$1" >/dev/null 2>&1
+}
+
+# guest_alive <name>: the guest exists and has not crashed or shut down
+# (one check when it has; its console's end is printed)
+guest_alive() {
+	_st=$(xl list "$1" 2>/dev/null | awk 'NR == 2 {print $5}')
+	case $_st in
+	'') return 0 ;; # gone already: xl destroy says so
+	*c* | *s*)
+		tail -n 30 "/var/log/xen/console/guest-$1.log" 2>/dev/null | guest_excerpt "$1"
+		fail "$1 was running until destroyed" "state $_st"
+		return 1
+		;;
+	esac
 }
 
 # check <description> <command...>: pass when the command succeeds.
@@ -94,11 +123,20 @@ xl_info_field() {
 	measure sh -c "xl info | sed -n 's/^$1[[:space:]]*: *//p'"
 }
 
-# ktap <suite>: print a KUnit suite's results for the host to parse.
+# ktap <suite>: a KUnit suite's results, for the host to parse with Linux's
+# own KTAP parser; a suite that is not registered is a failure.
 ktap() {
-	echo "XTEST-KTAP-BEGIN $1"
-	cat "/sys/kernel/debug/kunit/$1/results"
-	echo "XTEST-KTAP-END $1"
+	_r=/sys/kernel/debug/kunit/$1/results
+	if [ ! -r "$_r" ]; then
+		fail "KUnit suite $1 is registered" "no $_r"
+		return
+	fi
+	count ktap
+	{
+		echo "XTEST-KTAP-BEGIN $1"
+		cat "$_r"
+		echo "XTEST-KTAP-END $1"
+	} >"$XTEST_CHANNEL"
 }
 
 # next_guest_cpu: CPU for the next guest: CPU 0 is dom0's own, the others
@@ -114,6 +152,13 @@ next_guest_cpu() {
 	echo $((1 + _n % (_cpus - 1)))
 }
 
+# slab_debug: dom0's slub_debug= option (scripts/boot.sh), for its guests
+slab_debug() {
+	for _o in $(cat /proc/cmdline); do
+		case $_o in slub_debug=*) printf ' %s' "$_o" ;; esac
+	done
+}
+
 # guest_cfg <name> <memory MiB> [cfg lines...]: a PV guest config (test bed
 # kernel, guest initramfs with the test agent) written to /tmp/<name>.cfg;
 # GUEST_EXTRA adds to the guest's command line.
@@ -126,7 +171,7 @@ guest_cfg() {
 		echo 'type = "pv"'
 		echo 'kernel = "/boot/vmlinuz"'
 		echo 'ramdisk = "/boot/guest-initrd.gz"'
-		echo "extra = \"console=hvc0 xtest.nodisplay xtest.agent${GUEST_EXTRA:+ $GUEST_EXTRA}\""
+		echo "extra = \"console=hvc0 xtest.nodisplay xtest.agent$(slab_debug)${GUEST_EXTRA:+ $GUEST_EXTRA}\""
 		echo "memory = $_m"
 		echo 'vcpus = 1'
 		echo "cpus = \"$(next_guest_cpu)\""
@@ -189,12 +234,20 @@ audit_dma32() {
 	fi
 }
 
-# screenshot <QEMU display device id> <label>: ask the host to save that
-# display as build/logs/system-<scenario>-<label>.png, and give it the time
-# to (it polls the serial log every second; a screendump takes one or two).
+# screenshot [<QEMU display device id> <label>]: ask the host to save that
+# display (default: the first) as build/logs/system-<scenario>[-<label>].png
+# and wait for its answer, so that nothing changes the display before it is
+# taken.  The host checks the picture and reports; no answer is a failure.
 screenshot() {
-	echo "XTEST-SCREENSHOT $1 $2"
-	sleep 6
+	count shots
+	_n=$(counted shots)
+	result "XTEST-SCREENSHOT $_n ${1:--} ${2:--}"
+	_end=$(($(cut -d. -f1 /proc/uptime) + 120))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt $_end ]; do
+		IFS= read -r -t 5 _l <&9 || continue
+		case $_l in "XTEST-SCREENSHOT-DONE $_n "*) return 0 ;; esac
+	done
+	fail "the host took screenshot $_n (${2:-display})" "no answer in 120 s"
 }
 
 # peak_use_while_running <guest> <domid> <seconds>: sample the guest's use
@@ -206,7 +259,7 @@ peak_use_while_running() {
 	_end=$(($(cut -d. -f1 /proc/uptime) + $3))
 	while [ "$(agent "$2" workload-result)" = running ]; do
 		if [ "$(cut -d. -f1 /proc/uptime)" -ge $_end ]; then
-			tail -n 40 "/var/log/xen/console/guest-$1.log" >&2
+			tail -n 40 "/var/log/xen/console/guest-$1.log" | guest_excerpt "$1" >&2
 			break
 		fi
 		_u=$(dma32_kb "$1" used)
@@ -221,7 +274,7 @@ peak_use_while_running() {
 # 4 GiB before, MiB> <after, MiB>: one line of the DMA32 report
 # (build/logs/dma32-report.txt)
 report() {
-	echo "XTEST-REPORT: $1: quota $2 kB, peak use $3 kB, evicted ${4:-?} pages, failed $5, free below 4 GiB $6 -> $7 MiB"
+	result "XTEST-REPORT: $1: quota $2 kB, peak use $3 kB, evicted ${4:-?} pages, failed $5, free below 4 GiB $6 -> $7 MiB"
 }
 
 # check_guest_kernel <name>: no OOM kill, BUG, WARNING, oops or fault in
@@ -229,12 +282,48 @@ report() {
 # every stack dump: pcifront's rescan can have sysfs complain, with a stack,
 # of a duplicate resource0 file in a passed-through guest (upstream race).
 check_guest_kernel() {
-	_bad='Out of memory|oom-kill|BUG:|WARNING:|Oops|general protection|Kernel panic'
-	_t=$(grep -E -B2 -A12 "$_bad" "/var/log/xen/console/guest-$1.log")
+	_log=/var/log/xen/console/guest-$1.log
+	if [ ! -s "$_log" ]; then
+		fail "$1's kernel ran with no OOM kill, BUG or WARNING" "no console log $_log"
+		return
+	fi
+	_t=$(bad_lines "$_log")
 	if [ -z "$_t" ]; then
 		pass "$1's kernel ran with no OOM kill, BUG or WARNING"
 	else
-		echo "$_t"
-		fail "$1's kernel ran with no OOM kill, BUG or WARNING" "$(echo "$_t" | grep -m1 -E "$_bad")"
+		echo "$_t" | guest_excerpt "$1"
+		fail "$1's kernel ran with no OOM kill, BUG or WARNING" "$(echo "$_t" | head -n 1)"
 	fi
+}
+
+# guest_excerpt <name>: lines of a guest's console copied to dom0's, marked
+# (the host reads dom0's console for dom0's own reports, not the guests')
+guest_excerpt() { sed "s/^/GUEST-LOG $1| /"; }
+
+# bad_lines <file>: the lines of a console log that tests/failure-patterns
+# names (what the host looks for in dom0's console, here for guests'),
+# less those tests/allowed-reports allows
+bad_lines() {
+	grep -avE '^(#|$)' "$XTEST_TESTS/failure-patterns" >/tmp/xtest-patterns
+	_a=$(grep -avE '^(#|$)' "$XTEST_TESTS/allowed-reports" 2>/dev/null)
+	if [ -n "$_a" ]; then
+		printf '%s\n' "$_a" >/tmp/xtest-allowed
+		grep -aE -f /tmp/xtest-patterns "$1" | grep -avE -f /tmp/xtest-allowed
+	else
+		grep -aE -f /tmp/xtest-patterns "$1"
+	fi
+}
+
+# check_guest_logs: every guest console log of this boot, checked once at the
+# scenario's end (dom0's init calls it), so no scenario can forget one
+check_guest_logs() {
+	for _log in /var/log/xen/console/guest-*.log; do
+		[ -f "$_log" ] || continue
+		_g=${_log##*/guest-}
+		_g=${_g%.log}
+		_t=$(bad_lines "$_log" | head -n 1)
+		if [ -n "$_t" ]; then
+			fail "guest $_g's console at the end of the scenario is free of crash and debug reports" "$_t"
+		fi
+	done
 }

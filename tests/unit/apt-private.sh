@@ -4,6 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export SYS_SOURCES_LIST=$tmp/no-sources.list # never this machine's own
 mkdir -p "$tmp/sys"
 cat >"$tmp/sys/debian.sources" <<'SRC'
 Types: deb
@@ -49,3 +50,28 @@ gen_fails_clearly() {
 	grep -q 'no \*.sources file' <<<"$o"
 }
 check "no sources file is a clear error" gen_fails_clearly
+
+# A standard Debian 12 install: one-line /etc/apt/sources.list, no *.sources
+mkdir -p "$tmp/d12/sources.list.d"
+cat >"$tmp/d12/sources.list" <<'SRC'
+# deb cdrom:[Debian GNU/Linux 12]/ bookworm main
+deb http://deb.example/debian/ bookworm main non-free-firmware
+deb-src http://deb.example/debian/ bookworm main non-free-firmware
+
+deb [arch=amd64 signed-by=/usr/share/keyrings/k.gpg] http://security.example/debian-security bookworm-security main
+deb http://deb.example/debian/ bookworm-updates main
+deb http://elsewhere.example/repo nodistro main
+SRC
+echo 'deb http://extra.example/debian bookworm-backports main' >"$tmp/d12/sources.list.d/bp.list"
+gen_d12() {
+	SYS_SOURCES=$tmp/d12/sources.list.d SYS_SOURCES_LIST=$tmp/d12/sources.list SUITE=trixie \
+		"$TOP/scripts/apt-private.sh" gen "$tmp/d12out" && cat "$tmp/d12out/sources.sources"
+}
+out=$(gen_d12)
+check_eq "one-line format: a stanza per deb line of this release" 4 "$(grep -c '^Types: deb deb-src$' <<<"$out")"
+check "one-line format: main suite renamed" grep -qx 'Suites: trixie' <<<"$(grep -A1 '^URIs: http://deb.example/debian/$' <<<"$out")"
+check "one-line format: security suite renamed" grep -q 'security.example' <<<"$(grep -B1 '^Suites: trixie-security$' <<<"$out")"
+check "one-line format: signed-by kept" grep -qx 'Signed-By: /usr/share/keyrings/k.gpg' <<<"$out"
+check "one-line format: components kept" grep -qx 'Components: main non-free-firmware' <<<"$out"
+check "one-line format: *.list files read too" grep -qx 'Suites: trixie-backports' <<<"$out"
+check_eq "one-line format: foreign suites and comments dropped" 0 "$(grep -c 'elsewhere\|cdrom' <<<"$out")"

@@ -5,30 +5,50 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-cat >"$tmp/xen.serial" <<'LOG'
-BENCH-CONFIG xen=1 perf=1 total_mib=4 repeats=3 sizes=2048
+# steps <path> <size> <phase> <repeats> <ns> <counters...>: that step's
+# BENCH line once per repeat (same values: the median is that value)
+steps() {
+	local path=$1 size=$2 phase=$3 n=$4 r
+	shift 4
+	for r in $(seq 1 "$n"); do echo "BENCH $path $size $phase $r $*"; done
+}
+{
+	echo "BENCH-CONFIG xen=1 perf=1 total_mib=4 repeats=3 sizes=2048 dma_sizes=2048"
+	cat <<'LOG'
 BENCH base 0 nop 1 0 0 1 0 2 0 4 0 10
 BENCH base 0 nop 2 0 0 1 0 2 0 4 0 10
 BENCH base 0 nop 3 0 0 9 0 2 0 4 0 10
 BENCH mainline 2048 cold 1 8000000 0 3 8 2 0 4 512 10
 BENCH mainline 2048 cold 2 4000000 0 3 8 2 0 4 512 10
 BENCH mainline 2048 cold 3 6000000 0 3 8 2 0 4 512 10
-BENCH mainline 2048 release 1 2000000 0 1 8 2 0 4 512 10
-BENCH mainline 2048 warm 1 400000 0 1 0 2 0 4 0 10
-BENCH ours 2048 cold 1 4000000 0 2 0 4 0 5 0 1034 4
-BENCH ours 2048 release 1 100000 0 1 0 2 0 4 0 10 0
-BENCH ours 2048 shrink 1 900000 0 2 0 4 0 5 0 1034 4
-BENCH ours 2048 warm 1 200000 0 1 0 2 0 4 0 10
 LOG
-cat >"$tmp/native.serial" <<'LOG'
-BENCH-CONFIG xen=0 perf=0 total_mib=4 repeats=1 sizes=2048
-BENCH base 0 nop 1 0 0 - - - - - - -
-BENCH native 2048 cold 1 1000000 0 - - - - - - -
-BENCH native 2048 release 1 1000000 0 - - - - - - -
-BENCH native 2048 warm 1 100000 0 - - - - - - -
-BENCH dma 2048 cold 1 400000 0 - - - - - - -
-LOG
-check "the report is written" python3 "$TOP/scripts/bench-report.py" "$tmp/xen.serial" "$tmp/native.serial" "$tmp"
+	steps mainline 2048 release 3 2000000 0 1 8 2 0 4 512 10
+	steps mainline 2048 warm 3 400000 0 1 0 2 0 4 0 10
+	steps mainline 2048 free 3 100000 0 1 0 2 0 4 0 10
+	steps mainline 2048 free2 3 100000 0 1 0 2 0 4 0 10
+	steps ours 2048 cold 3 4000000 0 2 0 4 0 5 0 1034 4
+	steps ours 2048 release 3 100000 0 1 0 2 0 4 0 10 0
+	steps ours 2048 shrink 3 900000 0 2 0 4 0 5 0 1034 4
+	steps ours 2048 warm 3 200000 0 1 0 2 0 4 0 10 0
+	steps ours 2048 free 3 100000 0 1 0 2 0 4 0 10 0
+	steps ours 2048 free2 3 100000 0 1 0 2 0 4 0 10 0
+	steps dma 2048 cold 3 300000 0 1 0 2 0 4 0 10
+	steps dma 2048 release 3 300000 0 1 0 2 0 4 0 10
+	echo "BENCH-DONE"
+} >"$tmp/xen.results"
+{
+	echo "BENCH-CONFIG xen=0 perf=0 total_mib=4 repeats=1 sizes=2048 dma_sizes=2048"
+	steps base 0 nop 1 0 0 - - - - - - -
+	steps native 2048 cold 1 1000000 0 - - - - - - -
+	steps native 2048 release 1 1000000 0 - - - - - - -
+	steps native 2048 warm 1 100000 0 - - - - - - -
+	steps native 2048 free 1 100000 0 - - - - - - -
+	steps native 2048 free2 1 100000 0 - - - - - - -
+	steps dma 2048 cold 1 400000 0 - - - - - - -
+	steps dma 2048 release 1 400000 0 - - - - - - -
+	echo "BENCH-DONE"
+} >"$tmp/native.results"
+check "the report is written" python3 "$TOP/scripts/bench-report.py" "$tmp/xen.results" "$tmp/native.results" "$tmp"
 # val <path> <size> <phase> <column>: one value of results.csv
 val() {
 	awk -F, -v k="$1,$2,$3" -v c="$4" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) n = i }
@@ -45,6 +65,19 @@ check_eq "our cycle time is the sum of its steps" 1.2500 "$(val ours 2048 cycle 
 check_eq "native dma is told apart from dma under Xen" 0.1000 "$(val native-dma 2048 cold ms_per_mib)"
 check "the table compares the paths" grep -q '^| 2 MiB | 4.50 | 2.00 | 2.2x | 2.00 |' "$tmp/table.md"
 check "the plot is drawn" test -s "$tmp/bench.png"
-echo "XTEST-FAIL: ours 2048KiB: every page below the device's limit: 3 above" >>"$tmp/xen.serial"
-check "a failed check in a log fails the report" sh -c "! python3 '$TOP/scripts/bench-report.py' '$tmp/xen.serial' '$tmp/native.serial' '$tmp' >/dev/null 2>&1"
+echo "XTEST-FAIL: ours 2048KiB: every page below the device's limit: 3 above" >>"$tmp/xen.results"
+check "a failed check in a log fails the report" sh -c "! python3 '$TOP/scripts/bench-report.py' '$tmp/xen.results' '$tmp/native.results' '$tmp' >/dev/null 2>&1"
 check "and the table says why" grep -q "ERROR: XTEST-FAIL: ours 2048KiB" "$tmp/table.md"
+
+# An incomplete run is no result (a crashed boot printed 'ok' once).
+report_fails() { ! python3 "$TOP/scripts/bench-report.py" "$tmp/x.results" "$tmp/native.results" "$tmp" >/dev/null 2>&1; }
+grep -v '^XTEST-FAIL' "$tmp/xen.results" | grep -v '^BENCH-DONE' >"$tmp/x.results"
+check "a run without its end marker fails the report" report_fails
+check "... naming what is missing" grep -q "no BENCH-DONE end marker" "$tmp/table.md"
+grep -v '^XTEST-FAIL' "$tmp/xen.results" | grep -v '^BENCH ours 2048 warm 2 ' >"$tmp/x.results"
+check "a run missing one repeat of one step fails the report" report_fails
+check "... naming the step" grep -q "ours 2048 warm: 2 of 3 repeats" "$tmp/table.md"
+grep -v '^XTEST-FAIL' "$tmp/xen.results" | grep -v '^BENCH-CONFIG' >"$tmp/x.results"
+check "a run without its configuration fails the report" report_fails
+: >"$tmp/x.results"
+check "an empty log (a boot that crashed before the benchmark) fails the report" report_fails

@@ -10,3 +10,17 @@ check() {
 	shift
 	if o=$("$@" 2>&1); then pass "$d"; else fail "$d" "$(tail -n 3 <<<"$o" | tr '\n' ' ')"; fi
 }
+
+# kunit_dir: Linux's KUnit tool (its KTAP parser), from the prepared tree,
+# else unpacked once from the fetched Linux tarball; empty when neither is here.
+kunit_dir() {
+	local d=$TOP/build/linux/tools/testing/kunit base cache
+	[ -f "$d/kunit_parser.py" ] && { echo "$d"; return; }
+	base=$(sed -n 's/^LINUX_BASE=//p' "$TOP/build/sources.env" 2>/dev/null)
+	cache=${XDG_CACHE_HOME:-$HOME/.cache}/xen-ttm/kunit-tool
+	if [ ! -f "$cache/kunit_parser.py" ] && [ -f "$base" ]; then
+		mkdir -p "$cache"
+		tar -xf "$base" -C "$cache" --strip-components=4 --wildcards '*/tools/testing/kunit/*.py' 2>/dev/null
+	fi
+	[ -f "$cache/kunit_parser.py" ] && echo "$cache"
+}

@@ -1,47 +1,110 @@
-# The scenario runner's verdicts, from canned serial logs (BOOT_CMD replaces
-# QEMU): a scenario can fail in every way it should.
+# The scenario runner's verdicts, from canned logs (BOOT_CMD replaces QEMU:
+# it writes a console log and a results channel): a scenario fails in every
+# way it should, and each way below is a mutation of a passing run.
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export BUILD=$tmp/build
 cat >"$tmp/fake-boot" <<'SH'
-#!/bin/sh
-# Replay $FAKE_LOG as the serial console, then idle like a running QEMU.
-cat "$FAKE_LOG" >"$SERIAL"
+#!/bin/bash
+# Replay $FAKE_LOG as the serial console and $FAKE_RESULTS as the results
+# channel, then idle like a running QEMU (or exit, with FAKE_EXIT=1).
+printf '%b' "$FAKE_LOG" >"$SERIAL"
+printf '%b' "${FAKE_RESULTS:-}" >"$RESULTS.out"
+[ "${FAKE_EXIT:-0}" = 1 ] && exit 0
 exec sleep 60
 SH
 chmod +x "$tmp/fake-boot"
 export BOOT_CMD=$tmp/fake-boot
+KUNIT=$(kunit_dir)
+export KUNIT_DIR=${KUNIT:-$tmp/no-kunit}
+UP='XEN-TTM-DOM0-READY\n'
 
-# verdict <name> <log text>: run one fake scenario, print the runner's results.
+# verdict <name> <console> <results> [header lines]: run one fake scenario,
+# print the runner's result lines; its exit status goes to $tmp/<name>.rc
 verdict() {
 	mkdir -p "$tmp/sc/$1"
-	printf '# timeout: 3\n' >"$tmp/sc/$1/test.sh"
-	printf '%b' "$2" >"$tmp/$1.log"
-	FAKE_LOG=$tmp/$1.log "$TOP/tests/run-scenario.sh" "$tmp/sc/$1" | grep -E '^(PASS|FAIL|SKIP): '
+	printf '# timeout: 4\n%b' "${4:-}" >"$tmp/sc/$1/test.sh"
+	FAKE_LOG=$2 FAKE_RESULTS=$3 "$TOP/tests/run-scenario.sh" "$tmp/sc/$1" >"$tmp/$1.out"
+	echo $? >"$tmp/$1.rc"
+	grep -E '^(PASS|FAIL|SKIP): ' "$tmp/$1.out"
 }
+end() { echo "XTEST-END $1 rc=${2:-0} pass=${3:-0} fail=${4:-0} ktap=${5:-0} shots=${6:-0}"; }
 
-r=$(verdict good 'Xen 4.20\r\nXTEST-PASS: a\r\nXTEST-PASS: b\r\nXTEST-END good rc=0\r\n')
+r=$(verdict good "Xen 4.20\r\n$UP" "XTEST-PASS: a\r\nXTEST-PASS: b\r\n$(end good 0 2)\r\n")
 check_eq "passing scenario: two passes, no failure" "PASS: good: a|PASS: good: b" "$(paste -sd'|' <<<"$r")"
-r=$(verdict bad 'XTEST-PASS: a\nXTEST-FAIL: b: expected 1, got 2\nXTEST-END bad rc=0\n')
+check_eq "a passing scenario exits 0" 0 "$(cat "$tmp/good.rc")"
+r=$(verdict bad "$UP" "XTEST-PASS: a\nXTEST-FAIL: b: expected 1, got 2\n$(end bad 0 1 1)\n")
 check_eq "a failed check is a failure" "FAIL: bad: b: expected 1, got 2" "$(grep ^FAIL <<<"$r")"
-r=$(verdict hang 'XTEST-PASS: a\n')
-check "a scenario that never ends fails on its timeout" grep -q '^FAIL: hang: no XTEST-END within 3s' <<<"$r"
-r=$(verdict panic 'XTEST-PASS: a\n(XEN) Panic on CPU 0:\n')
-check "a Xen panic fails the scenario" grep -q '^FAIL: panic: panic' <<<"$r"
-r=$(verdict oops 'Kernel panic - not syncing: Attempted to kill init!\n')
-check "a dom0 panic fails the scenario" grep -q '^FAIL: oops: panic' <<<"$r"
-r=$(verdict rc 'XTEST-PASS: a\nXTEST-END rc rc=2\n')
-check "a test.sh that exits non-zero fails" grep -q '^FAIL: rc: test.sh exited with rc=2' <<<"$r"
-r=$(verdict empty 'XTEST-END empty rc=0\n')
-check "a scenario that checked nothing fails" grep -q '^FAIL: empty: no check ran' <<<"$r"
+check_eq "a failing scenario exits 1 (make bench stops on it)" 1 "$(cat "$tmp/bad.rc")"
 
-ktap='XTEST-KTAP-BEGIN ttm_pool
-KTAP version 1
-1..1
-    KTAP version 1
-    # Subtest: ttm_pool
-    1..4
+# Results are read from their own channel: a check the console splits or
+# interleaves with kernel messages is still counted; one lost from the
+# channel shows as a count that does not match the end marker.
+r=$(verdict split "$UP"'XTEST-FA[   9.1] xen:balloon: ...\nIL: b\n' "XTEST-PASS: a\nXTEST-FAIL: b\n$(end split 0 1 1)\n")
+check "a FAIL line split on the console is still a failure" grep -qx 'FAIL: split: b' <<<"$r"
+r=$(verdict lost "$UP" "XTEST-PASS: a\n$(end lost 0 1 1)\n")
+check "a FAIL line lost from the channel: the end marker's count fails" \
+	grep -qx 'FAIL: lost: end marker counts 1 failures, the results channel holds 0' <<<"$r"
+r=$(verdict lostpass "$UP" "$(end lostpass 0 3)\nXTEST-PASS: a\n")
+check "passes the end marker counts must all be there" grep -q '^FAIL: lostpass: end marker counts 3 passes' <<<"$r"
+
+r=$(verdict hang "$UP" 'XTEST-PASS: a\n')
+check "a scenario that never ends fails on its timeout" grep -q '^FAIL: hang: no XTEST-END within 4s' <<<"$r"
+FAKE_EXIT=1 verdict exited "$UP" 'XTEST-PASS: a\n' >"$tmp/exited.r"
+check "QEMU exiting before the end fails" grep -q '^FAIL: exited: QEMU exited before the scenario ended' "$tmp/exited.r"
+
+# Crashes: seen at once (the timeout is far), and wherever they are.
+t0=$(date +%s)
+r=$(verdict dom0crash "(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds.\n" '' '# timeout: 60\n')
+check "Xen's 'Hardware Dom0 crashed' fails the scenario" grep -q '^FAIL: dom0crash: Xen or dom0 crashed' <<<"$r"
+check "... at once, not at the timeout" test $(($(date +%s) - t0)) -lt 45
+r=$(verdict panic "$UP(XEN) Panic on CPU 0:\n" 'XTEST-PASS: a\n' '# timeout: 60\n')
+check "a Xen panic fails the scenario" grep -q '^FAIL: panic: Xen or dom0 crashed' <<<"$r"
+r=$(verdict oops "$UP"'Kernel panic - not syncing: Attempted to kill init!\n' '' '# timeout: 60\n')
+check "a dom0 panic fails the scenario" grep -q '^FAIL: oops: Xen or dom0 crashed' <<<"$r"
+r=$(verdict noboot 'Xen 4.20\n' '' '# timeout: 60\n# boot-timeout: 2\n')
+check "dom0 not up by the boot deadline fails at once" grep -q '^FAIL: noboot: dom0 not up within 2s' <<<"$r"
+r=$(verdict fatal "$UP"'XTEST-FATAL: no results channel (/dev/ttyS1)\n' '' '# timeout: 60\n')
+check "dom0 without a results channel fails" grep -q '^FAIL: fatal: no results channel' <<<"$r"
+
+# Reports on the console after or outside the scenario's own checks
+for report in \
+	'[  12.3] WARNING: possible circular locking dependency detected' \
+	'[  12.3] list_add corruption. prev->next should be next (ffffffffc000d130), but was cccccccccccccccc' \
+	'[  12.3] BUG: sleeping function called from invalid context at mm/slab.h:1' \
+	'[  12.3] =============================================================================\n[  12.3] BUG kmalloc-64 (Not tainted): Poison overwritten' \
+	'[  12.3] WARNING: CPU: 0 PID: 1 at drivers/gpu/drm/ttm/ttm_pool.c:1 ttm_pool_fini+0x1/0x2' \
+	'[  12.3] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI' \
+	'(XEN) Xen WARN at common/page_alloc.c:1:' \
+	"(XEN) Assertion 'd->dma32_pages >= n' failed at common/page_alloc.c:1" \
+	'[  12.3] xl[344]: segfault at 10 ip 00007f sp 00007ffd error 4 in libc.so.6'; do
+	r=$(verdict rep "$UP$report\n" "XTEST-PASS: a\n$(end rep 0 1)\n")
+	check "console report fails: ${report:10:40}..." grep -q '^FAIL: rep: console: ' <<<"$r"
+done
+r=$(verdict guestlog "$UP"'GUEST-LOG w1| [ 3.1] WARNING: CPU: 0\nXTEST-FAIL: w1 ran: WARNING: x\n' \
+	"XTEST-PASS: a\n$(end guestlog 0 1)\n")
+check "guest lines dom0 copies are not dom0's reports (checked in dom0)" \
+	test -z "$(grep '^FAIL: guestlog' <<<"$r")"
+printf '# why\nWARNING: allowed for the unit test$\n' >"$tmp/allowed"
+r=$(verdict allowed "${UP}[  12.3] WARNING: allowed for the unit test\n" "XTEST-PASS: a\n$(end allowed 0 1)\n")
+check "a report not in tests/allowed-reports fails" grep -q '^FAIL: allowed: console' <<<"$r"
+r=$(ALLOWED_REPORTS=$tmp/allowed verdict allowed "${UP}[  12.3] WARNING: allowed for the unit test\n" "XTEST-PASS: a\n$(end allowed 0 1)\n")
+check_eq "a report tests/allowed-reports allows does not" "PASS: allowed: a" "$r"
+
+r=$(verdict rc "$UP" "XTEST-PASS: a\n$(end rc 2 1)\n")
+check "a test.sh that exits non-zero fails" grep -q '^FAIL: rc: test.sh exited with rc=2' <<<"$r"
+r=$(verdict empty "$UP" "$(end empty)\n")
+check "a scenario that checked nothing fails" grep -q '^FAIL: empty: no check ran' <<<"$r"
+r=$(verdict rerun "$UP" "XTEST-PASS: a\nXTEST-RERUN: 'xl list -l' died or printed nothing (rc 139); rerun 1\n$(end rerun 0 1 1)\n")
+check "a rerun command is a failure, counted" grep -q "^FAIL: rerun: rerun: 'xl list -l' died" <<<"$r"
+
+# KTAP, read by Linux's own parser (tools/testing/kunit)
+if [ -z "$KUNIT" ]; then
+	echo "SKIP: unit/$SUITE: KTAP checks: no Linux tree or tarball for its KUnit parser (make fetch)"
+else
+	suite() { printf 'XTEST-KTAP-BEGIN %s\nKTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: %s\n%b' "$1" "$1" "$2"; }
+	ktap=$(suite ttm_pool '    1..4
         KTAP version 1
         # Subtest: ttm_pool_alloc_basic
         ok 1 One page
@@ -53,29 +116,52 @@ KTAP version 1
         KTAP version 1
         # Subtest: ttm_pool_params_broken
     not ok 4 ttm_pool_params_broken
-# ttm_pool: pass:1 fail:2 skip:1 total:4
 not ok 1 ttm_pool
-XTEST-KTAP-END ttm_pool
-XTEST-END kt rc=0
-'
-r=$(verdict kt "$ktap")
-check_eq "KTAP: one result per leaf" 5 "$(wc -l <<<"$r")"
-check "KTAP: passing parameter" grep -qx 'PASS: kt: ttm_pool.ttm_pool_alloc_basic.One page' <<<"$r"
-check "KTAP: failing parameter" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_alloc_basic.More than one page' <<<"$r"
-check "KTAP: plain case" grep -qx 'PASS: kt: ttm_pool.ttm_pool_fini_basic' <<<"$r"
-check "KTAP: skipped case" grep -qx 'SKIP: kt: ttm_pool.ttm_pool_needs_uml' <<<"$r"
-check "KTAP: parameterised case failing on its own" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_params_broken' <<<"$r"
+XTEST-KTAP-END ttm_pool\n')
+	r=$(verdict kt "$UP" "$ktap\n$(end kt 0 0 0 1)\n")
+	check_eq "KTAP: one result per leaf" 5 "$(wc -l <<<"$r")"
+	check "KTAP: passing parameter" grep -qx 'PASS: kt: ttm_pool.ttm_pool_alloc_basic.One page' <<<"$r"
+	check "KTAP: failing parameter" grep -qx 'FAIL: kt: ttm_pool.ttm_pool_alloc_basic.More than one page' <<<"$r"
+	check "KTAP: plain case" grep -qx 'PASS: kt: ttm_pool.ttm_pool_fini_basic' <<<"$r"
+	check "KTAP: skipped case" grep -qx 'SKIP: kt: ttm_pool.ttm_pool_needs_uml' <<<"$r"
+	check "KTAP: parameterised case failing on its own" grep -q '^FAIL: kt: ttm_pool.ttm_pool_params_broken' <<<"$r"
+	r=$(verdict ktnocase "$UP" "$(suite s '    1..0\nnot ok 1 s\nXTEST-KTAP-END s\n')\n$(end ktnocase 0 0 0 1)\n")
+	check "KTAP: a suite reporting 'not ok' with no cases fails" grep -q '^FAIL: ktnocase: s: ' <<<"$r"
+	r=$(verdict ktempty "$UP" "XTEST-KTAP-BEGIN s\nXTEST-KTAP-END s\n$(end ktempty 0 0 0 1)\n")
+	check "KTAP: an empty block fails" grep -q '^FAIL: ktempty: s: ' <<<"$r"
+	r=$(verdict ktplan "$UP" "$(suite s '    1..3\n    ok 1 a\nok 1 s\nXTEST-KTAP-END s\n')\n$(end ktplan 0 0 0 1)\n")
+	check "KTAP: a plan of 3 with 1 result fails" grep -q '^FAIL: ktplan: s' <<<"$r"
+	check "KTAP: ... and its one result is still read" grep -qx 'PASS: ktplan: s.a' <<<"$r"
+	r=$(verdict ktcut "$UP" "$(suite s '    1..1\n    ok 1 a\n')\n$(end ktcut 0 0 0 1)\n")
+	check "KTAP: a block cut off fails" grep -q '^FAIL: ktcut: s: KTAP block cut off' <<<"$r"
+	r=$(verdict ktgone "$UP" "XTEST-PASS: a\n$(end ktgone 0 1 0 1)\n")
+	check "KTAP: a suite block the end marker counts must be there" \
+		grep -q '^FAIL: ktgone: end marker counts 1 KUnit suites' <<<"$r"
+fi
 
-# A scenario that asks for a screenshot fails when none can be taken.
-r=$(verdict shot 'XTEST-PASS: a\nXTEST-SCREENSHOT\nXTEST-END shot rc=0\n')
+# Screenshots: asked for on the results channel, answered by the host
+r=$(verdict shot "$UP" "XTEST-PASS: a\nXTEST-SCREENSHOT 1 - -\n$(end shot 0 1 0 0 1)\n")
 check "a missing display screenshot is a failure" grep -q '^FAIL: shot: display screenshot missing or blank' <<<"$r"
-r=$(verdict shots 'XTEST-SCREENSHOT vga0 dom0\nXTEST-PASS: a\nXTEST-SCREENSHOT vga1 guest\nXTEST-END shots rc=0\n')
+r=$(verdict shots "$UP" "XTEST-SCREENSHOT 1 vga0 dom0\nXTEST-PASS: a\nXTEST-SCREENSHOT 2 vga1 guest\n$(end shots 0 1 0 0 2)\n")
 check "a screenshot per display asked for (dom0's)" grep -qx 'FAIL: shots: display dom0 (vga0) screenshot missing or blank' <<<"$r"
 check "a screenshot per display asked for (the guest's)" grep -qx 'FAIL: shots: display guest (vga1) screenshot missing or blank' <<<"$r"
+r=$(verdict shotlost "$UP" "XTEST-PASS: a\n$(end shotlost 0 1 0 0 1)\n")
+check "a screenshot asked for and never taken fails" grep -q '^FAIL: shotlost: end marker counts 1 screenshots' <<<"$r"
+
 # Report lines are passed on, and are not results.
-mkdir -p "$tmp/sc/rep"
-printf '# timeout: 3\n' >"$tmp/sc/rep/test.sh"
-printf 'XTEST-PASS: a\r\nXTEST-REPORT: q: quota 1 kB\r\nXTEST-END rep rc=0\r\n' >"$tmp/rep.log"
-r=$(FAKE_LOG=$tmp/rep.log "$TOP/tests/run-scenario.sh" "$tmp/sc/rep")
-check "a report line is passed on with the scenario's name" grep -qx 'REPORT: rep: q: quota 1 kB' <<<"$r"
-check "a report line is not a result" test "$(grep -c '^PASS: rep' <<<"$r")" = 1
+verdict rep2 "$UP" "XTEST-PASS: a\r\nXTEST-REPORT: q: quota 1 kB\r\n$(end rep2 0 1)\r\n" >/dev/null
+check "a report line is passed on with the scenario's name" grep -qx 'REPORT: rep2: q: quota 1 kB' "$tmp/rep2.out"
+check "a report line is not a result" test "$(grep -c '^PASS: rep2' "$tmp/rep2.out")" = 1
+
+# A killed runner leaves no QEMU behind.
+mkdir -p "$tmp/sc/killed"
+printf '# timeout: 60\n' >"$tmp/sc/killed/test.sh"
+FAKE_LOG=$UP "$TOP/tests/run-scenario.sh" "$tmp/sc/killed" >/dev/null 2>&1 &
+runner=$!
+sleep 2
+fake=$(pgrep -x -f "sleep 60" -P $runner | head -n1)
+kill -TERM $runner
+wait $runner 2>/dev/null
+sleep 1
+check "the fake QEMU was running" test -n "$fake"
+check "a killed runner kills QEMU" sh -c "! kill -0 ${fake:-1} 2>/dev/null || [ -z '$fake' ]"

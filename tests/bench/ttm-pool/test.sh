@@ -16,7 +16,7 @@
 # (no commas: QEMU's multiboot module list would split there)
 # timeout: 3600
 # dom0-args: xtest.nodisplay
-. ../lib.sh
+. ../../system/lib.sh
 
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
 TOTAL=$(($(arg bench.total || true) + 0))
@@ -34,7 +34,7 @@ xen=0
 [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ] && xen=1
 perf=0
 [ $xen = 1 ] && xenperf -p 2>/dev/null | grep -q '^calls from multicall' && perf=1
-echo "BENCH-CONFIG xen=$xen perf=$perf total_mib=$TOTAL repeats=$REPEATS sizes=$(echo $SIZES | tr ' ' ,)"
+result "BENCH-CONFIG xen=$xen perf=$perf total_mib=$TOTAL repeats=$REPEATS sizes=$(echo $SIZES | tr ' ' ,) dma_sizes=$(echo $DMA_SIZES | tr ' ' ,)"
 
 modprobe ttm && modprobe ttm_bench || { fail "ttm_bench loads"; exit 1; }
 
@@ -72,7 +72,7 @@ step() {
 	_r=$(cat $B/result)
 	_ns=$(field ns "$_r")
 	_above=$(field above "$_r")
-	echo "BENCH $_path $_size $_phase $_rep ${_ns:-0} ${_above:-0} $_c $_issued"
+	result "BENCH $_path $_size $_phase $_rep ${_ns:-0} ${_above:-0} $_c $_issued"
 	[ "${_above:-0}" = 0 ] || fail "$_path ${_size}KiB $_phase: every page below the device's limit" "$_above above"
 }
 
@@ -122,11 +122,11 @@ if [ $xen = 1 ]; then
 	# populated and given back, the 4 KiB-granular target, whatever the size
 	hc=$(($(xen_pool_hypercalls) - hc_before))
 	mib=$((TOTAL * $(echo $SIZES | wc -w) * REPEATS))
-	echo "BENCH-OURS hypercalls=$hc mib=$mib"
+	result "BENCH-OURS hypercalls=$hc mib=$mib"
 	check "ours: at most 4 hypercalls per MiB ($hc for $mib MiB, from debugfs)" test $((hc)) -le $((4 * mib))
 else
 	ttm_path native coherent
 fi
 dma_path
 check "ttm_bench unloads" rmmod ttm_bench
-echo "BENCH-DONE"
+result "BENCH-DONE"

@@ -5,4 +5,4 @@
 # benchmark's module unloads.  (The test Xen has no perf counters.)
 # timeout: 600
 # dom0-args: xtest.nodisplay bench.total=8 bench.repeats=1 bench.sizes=4:64:2048
-cd ../ttm-pool && . ./test.sh
+cd ../../bench/ttm-pool && . ./test.sh

@@ -12,5 +12,4 @@ check "bochs-drm's TTM memory manager is in debugfs" sh -c 'cat /sys/kernel/debu
 check "dom0's console is on the bochs-drm framebuffer" sh -c 'grep -q . /sys/class/graphics/fb0/name'
 # The host saves the display now and checks that it is not blank.
 sleep 2
-echo "XTEST-SCREENSHOT"
-sleep 3
+screenshot

@@ -5,16 +5,7 @@
 . ../lib.sh
 
 free_before=$(xl_info_field free_memory)
-cat >/tmp/guest1.cfg <<CFG
-name = "guest1"
-type = "pv"
-kernel = "/boot/vmlinuz"
-ramdisk = "/boot/guest-initrd.gz"
-extra = "console=hvc0 xtest.nodisplay"
-memory = 128
-vcpus = 1
-on_crash = "preserve"
-CFG
+guest_cfg guest1 128
 check "xl create guest1" xl_create /tmp/guest1.cfg
 domid=$(xl domid guest1 2>/dev/null)
 check "guest1 is in xl list" sh -c "xl list | grep -q '^guest1 '"
