@@ -86,10 +86,36 @@ unpack_base() {
 	fi
 }
 
-# Base identity: version plus a digest of the tarball (or the path of a tree).
+# Base identity: version plus a digest of the tarball, or of a source tree's
+# content (a git tree: its commit and uncommitted changes; else every file's
+# name, size and time), so that a changed tree is a new base.
 base_id() {
 	local ver=$1 base=$2
-	if [ -d "$base" ]; then echo "$ver:$base"; else echo "$ver:$(sha256sum "$base" | cut -c1-16)"; fi
+	if [ ! -d "$base" ]; then
+		echo "$ver:$(sha256sum "$base" | cut -c1-16)"
+	elif git -C "$base" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+		echo "$ver:$({ git -C "$base" rev-parse HEAD; git -C "$base" diff HEAD; } | sha256sum | cut -c1-16)"
+	else
+		echo "$ver:$(cd "$base" && find . -path ./.git -prune -o -type f -printf '%P %s %T@\n' |
+			LC_ALL=C sort | sha256sum | cut -c1-16)"
+	fi
+}
+
+# A prepare that did not finish leaves its mark: the tree then holds no work
+# of anyone's and is made again from its base.
+in_progress_mark() { echo "$BUILD/.prepare-$1-in-progress"; }
+
+# refuse_to_lose <tree> <why>: stop unless the tree holds nothing that is not
+# in the repo's series (committed or not), or is a prepare's unfinished work.
+refuse_to_lose() {
+	local tree=$1 why=$2 dir
+	dir=$(tree_dir "$tree")
+	[ -d "$dir/.git" ] || return 0
+	[ ! -f "$(in_progress_mark "$tree")" ] || return 0
+	[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
+		die "build/$tree has uncommitted changes and $why: commit and export them (make export), or drop them (make clean-trees)"
+	untouched_since_apply "$tree" ||
+		die "build/$tree holds work that is not in $(series_of "$tree" | tr ' ' '+') and $why: export it (make export) or drop it (make clean-trees)"
 }
 
 # Debian's linux-source appends "ignore everything at the top level" to the
@@ -156,19 +182,21 @@ prepare() {
 	dir=$(tree_dir "$tree")
 	mkdir -p "$LOGS"
 	git_id
-	if [ -d "$dir/.git" ] && [ "$(git -C "$dir" tag -l --format='%(contents:subject)' base)" = "$id" ]; then
+	if [ -d "$dir/.git" ] && [ ! -f "$(in_progress_mark "$tree")" ] &&
+		[ "$(git -C "$dir" tag -l --format='%(contents:subject)' base)" = "$id" ]; then
 		if check_tree "$tree" quiet; then
 			note "build/$tree is up to date with its series"
 			return
 		fi
-		if ! untouched_since_apply "$tree"; then
-			die "build/$tree holds work that is not in $(series_of "$tree" | tr ' ' '+'): export it (make export) or drop it (make clean-trees)"
-		fi
+		refuse_to_lose "$tree" "the series changed in the repo"
 		note "series changed in the repo: re-applying onto the base in build/$tree"
+		touch "$(in_progress_mark "$tree")"
 		git -C "$dir" checkout -q -f master
 		git -C "$dir" reset -q --hard base
 	else
+		refuse_to_lose "$tree" "its base changed ($id)"
 		note "unpacking $ver into build/$tree"
+		touch "$(in_progress_mark "$tree")"
 		make_base_tree "$tree" "$base" "$id"
 	fi
 	for s in $(series_of "$tree"); do
@@ -178,12 +206,16 @@ prepare() {
 		mkdir -p "$(dirname "$(applied_dir "$s")")"
 		cp -r "$TOP/$s" "$(applied_dir "$s")"
 	done
+	rm -f "$(in_progress_mark "$tree")"
 	note "build/$tree: $(git -C "$dir" rev-list --count base..HEAD) patch(es) applied"
 }
 
 # True when the tree's commits are still exactly what prepare applied.
 untouched_since_apply() {
 	local tree=$1 s tmp rc=0
+	for s in $(series_of "$tree"); do
+		[ -d "$(applied_dir "$s")" ] || return 1
+	done
 	tmp=$(mktemp -d)
 	for s in $(series_of "$tree"); do
 		format_series "$(tree_dir "$tree")" "$s" "$tmp/$s"

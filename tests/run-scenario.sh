@@ -195,6 +195,7 @@ ktap_results() {
 
 checks=$(
 	results_lines | sed -n -e "s/^XTEST-PASS: /PASS: $name: /p" -e "s/^XTEST-FAIL: /FAIL: $name: /p" \
+		-e "s/^XTEST-SKIP: /SKIP: $name: /p" \
 		-e "s/^XTEST-RERUN: /FAIL: $name: rerun: /p"
 )
 results=$(
@@ -216,6 +217,7 @@ plan=$(
 	[ "$rc" = 0 ] || echo "FAIL: $name: test.sh exited with rc=$rc"
 	expect passes "$(end_field pass)" "$(grep -c '^PASS: ' <<<"$checks")"
 	expect failures "$(end_field fail)" "$(grep -c '^FAIL: ' <<<"$checks")"
+	expect skips "$(end_field skip)" "$(grep -c '^SKIP: ' <<<"$checks")"
 	expect "KUnit suites" "$(end_field ktap)" "$(results_lines | grep -c '^XTEST-KTAP-BEGIN ')"
 	expect "screenshots" "$(end_field shots)" "$shots_done"
 )

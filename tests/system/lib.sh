@@ -24,6 +24,10 @@ pass() {
 	count pass
 	result "XTEST-PASS: $1"
 }
+skip() {
+	count skip
+	result "XTEST-SKIP: $1${2:+: $2}"
+}
 fail() {
 	count fail
 	result "XTEST-FAIL: $1${2:+: $2}"

@@ -29,7 +29,7 @@ verdict() {
 	echo $? >"$tmp/$1.rc"
 	grep -E '^(PASS|FAIL|SKIP): ' "$tmp/$1.out"
 }
-end() { echo "XTEST-END $1 rc=${2:-0} pass=${3:-0} fail=${4:-0} ktap=${5:-0} shots=${6:-0}"; }
+end() { echo "XTEST-END $1 rc=${2:-0} pass=${3:-0} fail=${4:-0} skip=${7:-0} ktap=${5:-0} shots=${6:-0}"; }
 
 r=$(verdict good "Xen 4.20\r\n$UP" "XTEST-PASS: a\r\nXTEST-PASS: b\r\n$(end good 0 2)\r\n")
 check_eq "passing scenario: two passes, no failure" "PASS: good: a|PASS: good: b" "$(paste -sd'|' <<<"$r")"

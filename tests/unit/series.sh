@@ -80,3 +80,37 @@ rm -rf "$X"
 check "xen tree rebuilt from both series" "$S" prepare xen
 check_eq "both commits, in order" "tools/libxl: toolstack change|xen: hypervisor change" "$(git -C "$X" log -2 --format=%s | paste -sd'|')"
 check_eq "branch xen-hooks ends at the hypervisor patch" "xen: hypervisor change" "$(git -C "$X" log -1 --format=%s xen-hooks)"
+
+# A changed base never deletes unexported work (committed or not).
+git -C "$X" checkout -q master
+commit_change "$X" src/main.c "/* unexported */" "tools: unexported work"
+mkdir -p "$tmp/base2/toy-1.1/src" && cp "$tmp/base/toy-1.0/src/main.c" "$tmp/base2/toy-1.1/src/"
+tar -C "$tmp/base2" -cJf "$tmp/toy-1.1.tar.xz" toy-1.1
+sed -i "s|^XEN_BASE=.*|XEN_BASE=$tmp/toy-1.1.tar.xz|; s|^XEN_VERSION=.*|XEN_VERSION=1.1|" "$BUILD/sources.env"
+base_refuses() { local o; o=$("$S" prepare xen 2>&1) && return 1; grep -q 'its base changed' <<<"$o"; }
+check "a new base does not replace a tree with unexported commits" base_refuses
+check_eq "... which are still there" "tools: unexported work" "$(git -C "$X" log -1 --format=%s)"
+git -C "$X" reset -q --hard HEAD~1
+echo "/* edit */" >>"$X/src/main.c"
+check "... nor one with uncommitted changes" base_refuses
+check "... which are still there too" grep -q edit "$X/src/main.c"
+git -C "$X" checkout -q -- src/main.c
+
+# An interrupted prepare is redone, not taken for somebody's work.
+touch "$BUILD/.prepare-xen-in-progress"
+git -C "$X" reset -q --hard base
+check "a prepare interrupted half way is redone" "$S" prepare xen
+check "... and leaves no mark" test ! -f "$BUILD/.prepare-xen-in-progress"
+check_eq "... with both series on the new base" 2 "$(git -C "$X" rev-list --count base..HEAD)"
+
+# A user's source tree is told apart by its content, not its path.
+mkdir -p "$tmp/mytree/src" && cp "$tmp/base/toy-1.0/src/main.c" "$tmp/mytree/src/"
+sed -i "s|^LINUX_BASE=.*|LINUX_BASE=$tmp/mytree|" "$BUILD/sources.env"
+rm -rf "$L"
+sed -i 's|-\treturn 42;|-\treturn 0;|; s| \treturn 42;| \treturn 0;|' "$TOP/linux-patches/0001-toy-first-change.patch"
+check "prepare from a user's tree" "$S" prepare linux
+"$S" export linux >/dev/null # the hand-edited patch, as export writes it
+id1=$(git -C "$L" tag -l --format='%(contents:subject)' base)
+echo "/* changed by its owner */" >>"$tmp/mytree/src/other.c"
+check "a changed user tree is a new base" sh -c "'$S' prepare linux && [ \"\$(git -C '$L' tag -l --format='%(contents:subject)' base)\" != '$id1' ]"
+check "... whose change is in build/linux" test -f "$L/src/other.c"
