@@ -188,7 +188,7 @@ prepare() {
 			note "build/$tree is up to date with its series"
 			return
 		fi
-		refuse_to_lose "$tree" "the series changed in the repo"
+		refuse_to_lose "$tree" "the repo's series differs from it"
 		note "series changed in the repo: re-applying onto the base in build/$tree"
 		touch "$(in_progress_mark "$tree")"
 		git -C "$dir" checkout -q -f master
