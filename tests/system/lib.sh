@@ -12,7 +12,7 @@ mkdir -p "$XTEST_COUNTS"
 # result <line>: one line on the results channel, and on the console for
 # people reading the serial log
 result() {
-	printf '%s\n' "$1" >"$XTEST_CHANNEL"
+	printf '%s\n' "$1" >>"$XTEST_CHANNEL"
 	printf '%s\n' "$1"
 }
 
@@ -140,7 +140,7 @@ ktap() {
 		echo "XTEST-KTAP-BEGIN $1"
 		cat "$_r"
 		echo "XTEST-KTAP-END $1"
-	} >"$XTEST_CHANNEL"
+	} >>"$XTEST_CHANNEL"
 }
 
 # next_guest_cpu: CPU for the next guest: CPU 0 is dom0's own, the others

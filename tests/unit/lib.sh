@@ -16,8 +16,10 @@ check() {
 kunit_dir() {
 	local d=$TOP/build/linux/tools/testing/kunit base cache
 	[ -f "$d/kunit_parser.py" ] && { echo "$d"; return; }
+	cache=${XEN_TTM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-ttm}
 	base=$(sed -n 's/^LINUX_BASE=//p' "$TOP/build/sources.env" 2>/dev/null)
-	cache=${XDG_CACHE_HOME:-$HOME/.cache}/xen-ttm/kunit-tool
+	[ -f "$base" ] || base=$(ls "$cache"/dl/linux-source-*.tar.xz 2>/dev/null | tail -n1)
+	cache=$cache/kunit-tool
 	if [ ! -f "$cache/kunit_parser.py" ] && [ -f "$base" ]; then
 		mkdir -p "$cache"
 		tar -xf "$base" -C "$cache" --strip-components=4 --wildcards '*/tools/testing/kunit/*.py' 2>/dev/null
