@@ -156,19 +156,6 @@ next_guest_cpu() {
 	echo $((1 + _n % (_cpus - 1)))
 }
 
-# warm_up_xen: one guest's life (boot, destroy) before a scenario, so that
-# the free-memory baselines scenarios take come after Xen's one-time
-# allocations: the first guest after boot leaves 1 MiB of Xen's free memory
-# taken (debug build; measured: 3028 -> 3027 MiB after the first guest, then
-# unchanged after two more), which is not a guest's memory coming back.
-warm_up_xen() {
-	guest_cfg xtest-warm-up 128
-	xl create /tmp/xtest-warm-up.cfg >/dev/null 2>&1 &&
-		wait_for 120 grep -q "GUEST-UP name=xtest-warm-up" /var/log/xen/console/guest-xtest-warm-up.log
-	xl destroy xtest-warm-up >/dev/null 2>&1
-	! xl domid xtest-warm-up >/dev/null 2>&1 || fail "the warm-up guest is destroyed before the scenario"
-}
-
 # slab_debug: dom0's slub_debug= option (scripts/boot.sh), for its guests
 slab_debug() {
 	for _o in $(cat /proc/cmdline); do
