@@ -2,11 +2,12 @@
 # under QEMU.  See README.md and docs/workflow.md.
 #
 # Overrides: LINUX_SRC=<tree|tarball>  XEN_SRC=<tree|tarball>  JOBS=<n>
+#            DEBUG=1 (debug Xen, lockdep/list/sleep-debug Linux, slub_debug)
 #            TESTS="<scenario> ..."    (make test: only these system scenarios)
 
 SHELL := /bin/bash
 S := scripts
-export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS
+export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS DEBUG
 
 .PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot \
 	test bench unit-test check-drivers export check-series update-lock clean clean-trees distclean help

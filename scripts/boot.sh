@@ -29,7 +29,7 @@ SERIAL=${SERIAL:-stdio}
 
 # Slab debugging (poison, red zones, sanity checks, owner tracking) in every
 # kernel the test bed boots; the scenarios' guests get it too.
-SLAB_DEBUG=${SLAB_DEBUG-slub_debug=FZPU}
+SLAB_DEBUG=${SLAB_DEBUG-$([ "${DEBUG:-0}" = 1 ] && echo slub_debug=FZPU)}
 
 native=${NATIVE:-0}
 [ "$native" = 1 ] && XEN=$BZIMAGE
