@@ -29,7 +29,10 @@ SERIAL=${SERIAL:-stdio}
 
 # Slab debugging (poison, red zones, sanity checks, owner tracking) in every
 # kernel the test bed boots; the scenarios' guests get it too.
-SLAB_DEBUG=${SLAB_DEBUG-$([ "${DEBUG:-0}" = 1 ] && echo slub_debug=FZPU)}
+if [ -z "${SLAB_DEBUG+set}" ]; then
+	SLAB_DEBUG=
+	[ "${DEBUG:-0}" != 1 ] || SLAB_DEBUG=slub_debug=FZPU
+fi
 
 native=${NATIVE:-0}
 [ "$native" = 1 ] && XEN=$BZIMAGE

@@ -141,7 +141,12 @@ while :; do
 	serve_screenshots
 	if grep -aq "^XTEST-END $name " "$resfile"; then verdict=end; break; fi
 	if grep -aqE "$DEAD" "$log"; then verdict=crash; break; fi
-	kill -0 $qemu 2>/dev/null || { verdict=exited; break; }
+	if ! kill -0 $qemu 2>/dev/null; then
+		wait $qemu
+		qemu_rc=$?
+		verdict=exited
+		break
+	fi
 	now=$(($(date +%s) - t0))
 	if [ $now -ge "$boot_timeout" ] && ! grep -aq XEN-TTM-DOM0-READY "$log"; then
 		verdict=noboot
@@ -224,7 +229,7 @@ plan=$(
 case $verdict in
 end) ;;
 crash) plan="FAIL: $name: Xen or dom0 crashed after ${elapsed}s (see build/logs/system-$name.serial)" ;;
-exited) plan="FAIL: $name: QEMU exited before the scenario ended" ;;
+exited) plan="FAIL: $name: QEMU exited before the scenario ended (status $qemu_rc, its output: build/logs/system-$name.qemu)" ;;
 noboot) plan="FAIL: $name: dom0 not up within ${boot_timeout}s" ;;
 timeout) plan="FAIL: $name: no XTEST-END within ${timeout}s" ;;
 esac
@@ -239,7 +244,9 @@ if grep -q '^FAIL: ' <<<"$results"; then
 	echo "---- last 30 lines of build/logs/system-$name.serial ----"
 	tr -d '\r' <"$log" | tail -n 30
 	echo "---- end ----"
+	echo "---- last 5 lines of build/logs/system-$name.qemu (QEMU and ${BOOT_CMD:-scripts/boot.sh}) ----"
 	tail -n 5 "$LOGS/system-$name.qemu"
+	echo "---- end ----"
 	exit 1
 fi
 exit 0

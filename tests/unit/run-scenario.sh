@@ -12,6 +12,7 @@ cat >"$tmp/fake-boot" <<'SH'
 printf '%b' "$FAKE_LOG" >"$SERIAL"
 printf '%b' "${FAKE_RESULTS:-}" >"$RESULTS.out"
 [ "${FAKE_EXIT:-0}" = 1 ] && exit 0
+[ -n "${FAKE_STATUS:-}" ] && exit "$FAKE_STATUS"
 exec sleep 60
 SH
 chmod +x "$tmp/fake-boot"
@@ -53,6 +54,9 @@ r=$(verdict hang "$UP" 'XTEST-PASS: a\n')
 check "a scenario that never ends fails on its timeout" grep -q '^FAIL: hang: no XTEST-END within 4s' <<<"$r"
 FAKE_EXIT=1 verdict exited "$UP" 'XTEST-PASS: a\n' >"$tmp/exited.r"
 check "QEMU exiting before the end fails" grep -q '^FAIL: exited: QEMU exited before the scenario ended' "$tmp/exited.r"
+FAKE_STATUS=3 verdict died "" '' >"$tmp/died.r"
+check "a boot command that dies silently fails with its status" \
+	grep -q '^FAIL: died: QEMU exited before the scenario ended (status 3' "$tmp/died.r"
 
 # Crashes: seen at once (the timeout is far), and wherever they are.
 t0=$(date +%s)
