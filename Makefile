@@ -2,7 +2,8 @@
 # under QEMU.  See README.md and docs/workflow.md.
 #
 # Overrides: LINUX_SRC=<tree|tarball>  XEN_SRC=<tree|tarball>  JOBS=<n>
-#            DEBUG=1 (debug Xen, lockdep/list/sleep-debug Linux, slub_debug)
+#            DEBUG=0 (release Xen and Linux; default: debug Xen, lockdep/list/
+#                     sleep-debug Linux, slub_debug)
 #            TESTS="<scenario> ..."    (make test: only these system scenarios)
 
 SHELL := /bin/bash

@@ -31,7 +31,7 @@ SERIAL=${SERIAL:-stdio}
 # kernel the test bed boots; the scenarios' guests get it too.
 if [ -z "${SLAB_DEBUG+set}" ]; then
 	SLAB_DEBUG=
-	[ "${DEBUG:-0}" != 1 ] || SLAB_DEBUG=slub_debug=FZPU
+	[ "${DEBUG:-1}" = 0 ] || SLAB_DEBUG=slub_debug=FZPU
 fi
 
 native=${NATIVE:-0}

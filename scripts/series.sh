@@ -51,6 +51,10 @@ series_list() {
 format_series() {
 	local tree=$1 name=$2 out=$3 range
 	range=$(range_of "$name")
+	# A build product committed by mistake (a binary) never becomes a patch.
+	local bin
+	bin=$(git -C "$tree" log --format= --numstat "$range" | awk '$1 == "-" { print $3 }' | sort -u)
+	[ -z "$bin" ] || die "build/$(basename "$tree"): $name commits binary files: $(echo $bin) (git rm --cached them)"
 	rm -rf "$out"
 	mkdir -p "$out"
 	git -C "$tree" -c core.abbrev=12 -c diff.noprefix=false format-patch -q \

@@ -165,7 +165,7 @@ slab_debug() {
 
 # guest_cfg <name> <memory MiB> [cfg lines...]: a PV guest config (test bed
 # kernel, guest initramfs with the test agent) written to /tmp/<name>.cfg;
-# GUEST_EXTRA adds to the guest's command line.
+# GUEST_EXTRA adds to the guest's command line; GUEST_VCPUS=<n> gives it n vCPUs.
 guest_cfg() {
 	_n=$1
 	_m=$2
@@ -177,8 +177,14 @@ guest_cfg() {
 		echo 'ramdisk = "/boot/guest-initrd.gz"'
 		echo "extra = \"console=hvc0 xtest.nodisplay xtest.agent$(slab_debug)${GUEST_EXTRA:+ $GUEST_EXTRA}\""
 		echo "memory = $_m"
-		echo 'vcpus = 1'
-		echo "cpus = \"$(next_guest_cpu)\""
+		if [ "${GUEST_VCPUS:-1}" = 1 ]; then
+			echo 'vcpus = 1'
+			echo "cpus = \"$(next_guest_cpu)\""
+		else
+			# several vCPUs: every CPU but dom0's
+			echo "vcpus = $GUEST_VCPUS"
+			echo "cpus = \"1-$(($(xl_info_field nr_cpus) - 1))\""
+		fi
 		echo 'on_crash = "preserve"'
 		for _l in "$@"; do echo "$_l"; done
 	} >"/tmp/$_n.cfg"
@@ -281,6 +287,9 @@ report() {
 	result "XTEST-REPORT: $1: quota $2 kB, peak use $3 kB, evicted ${4:-?} pages, failed $5, free below 4 GiB $6 -> $7 MiB"
 }
 
+# report_text <text>: a figure in words for the summary
+report_text() { result "XTEST-REPORT: $1"; }
+
 # check_guest_kernel <name>: no OOM kill, BUG, WARNING, oops or fault in
 # the guest's console log, as one check (what was found is printed).  Not
 # every stack dump: pcifront's rescan can have sysfs complain, with a stack,
@@ -316,6 +325,51 @@ bad_lines() {
 	else
 		grep -aE -f /tmp/xtest-patterns "$1"
 	fi
+}
+
+# dom0_balloon_settle: dom0 back at its balloon target.  dom0 lends Xen a
+# few pages while it maps a guest's rings (ballooned pages); when Xen has no
+# free memory to give them back, Linux's balloon worker gives up after four
+# retries (drivers/xen/balloon.c, max_retry_count) and dom0 stays short.
+# Writing the target again restarts it.  Prints how many kB dom0 was short.
+dom0_balloon_settle() {
+	_bd=/sys/devices/system/xen_memory/xen_memory0
+	_short=$(($(cat $_bd/target_kb) - $(cat $_bd/info/current_kb)))
+	[ "$_short" -le 0 ] || cat $_bd/target_kb >$_bd/target_kb
+	wait_for 60 sh -c "[ \$(cat $_bd/info/current_kb) -eq \$(cat $_bd/target_kb) ]"
+	echo "$_short"
+}
+
+# warm_up_xen: the first time guests run, Xen allocates a few pages for good
+# (measured with 'xl debug-keys m' on the test bed: 12 kB over the first
+# guests on the guest CPUs, none after).  One guest whose vCPUs all ran, on
+# every guest CPU, destroyed before the scenario starts, makes Xen's free
+# memory a baseline the scenarios can compare with exactly.
+warm_up_xen() {
+	_wn=$(($(xl_info_field nr_cpus) - 1))
+	[ "$_wn" -ge 2 ] || _wn=1
+	GUEST_VCPUS=$_wn guest_cfg xtest-warm-up 64
+	xl create -q /tmp/xtest-warm-up.cfg >/dev/null 2>&1 || {
+		echo "XTEST-FATAL: the warm-up guest was not created"
+		return 1
+	}
+	wait_for 120 sh -c "[ \$(xl vcpu-list xtest-warm-up | awk 'NR > 1 && \$6 > 0' | wc -l) -eq $_wn ]" ||
+		echo "XTEST-FATAL: the warm-up guest's $_wn vCPUs did not all run"
+	xl destroy xtest-warm-up
+	wait_for 30 sh -c '! xl domid xtest-warm-up' || echo "XTEST-FATAL: the warm-up guest is still there"
+	# Xen frees a destroyed domain's own structures after an RCU grace
+	# period: the baseline is taken once free memory no longer moves.
+	_f=$(test-dma32-quota free)
+	_same=0
+	_i=0
+	while [ "$_same" -lt 3 ] && [ "$_i" -lt 60 ]; do
+		sleep 1
+		_f2=$(test-dma32-quota free)
+		if [ "$_f2" = "$_f" ]; then _same=$((_same + 1)); else _same=0; fi
+		_f=$_f2
+		_i=$((_i + 1))
+	done
+	rm -f /tmp/guest.n /var/log/xen/console/guest-xtest-warm-up.log
 }
 
 # check_guest_logs: every guest console log of this boot, checked once at the

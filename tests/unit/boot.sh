@@ -22,24 +22,24 @@ boot() {
 	echo $? >"$tmp/$n.rc"
 }
 
-boot release
+boot release DEBUG=0
 check_eq "release: boot.sh execs QEMU" 0 "$(cat "$tmp/release.rc")"
 check "release: Xen is the multiboot kernel" grep -qx "$tmp/xen" "$tmp/release"
 check "release: no slub_debug on dom0's command line" \
 	sh -c "grep -q 'hvc0' '$tmp/release' && ! grep -q slub_debug '$tmp/release'"
 check "release: no results channel unless asked for" sh -c "! grep -q 'id=results' '$tmp/release'"
 
-boot debug DEBUG=1
-check_eq "DEBUG=1: boot.sh execs QEMU" 0 "$(cat "$tmp/debug.rc")"
-check "DEBUG=1: slub_debug=FZPU on dom0's command line" grep -q 'slub_debug=FZPU' "$tmp/debug"
-boot nodebug DEBUG=1 SLAB_DEBUG=
+boot debug
+check_eq "default (debug): boot.sh execs QEMU" 0 "$(cat "$tmp/debug.rc")"
+check "default (debug): slub_debug=FZPU on dom0's command line" grep -q 'slub_debug=FZPU' "$tmp/debug"
+boot nodebug SLAB_DEBUG=
 check "SLAB_DEBUG= turns slab debugging off (make bench)" sh -c "! grep -q slub_debug '$tmp/nodebug'"
 
-boot chan RESULTS="$tmp/ch" MONITOR="$tmp/mon"
+boot chan DEBUG=0 RESULTS="$tmp/ch" MONITOR="$tmp/mon"
 check "RESULTS: the second serial port on the pipe" grep -qx "pipe,id=results,path=$tmp/ch" "$tmp/chan"
 check "MONITOR: a monitor socket" grep -q "^socket,id=mon1,path=$tmp/mon," "$tmp/chan"
 
-boot native NATIVE=1 DEBUG=1
+boot native NATIVE=1
 check "NATIVE=1: Linux is the kernel, no Xen" sh -c "grep -qx '$tmp/bzImage' '$tmp/native' && ! grep -qx '$tmp/xen' '$tmp/native'"
 
 rm "$tmp/initrd"

@@ -114,3 +114,10 @@ id1=$(git -C "$L" tag -l --format='%(contents:subject)' base)
 echo "/* changed by its owner */" >>"$tmp/mytree/src/other.c"
 check "a changed user tree is a new base" sh -c "'$S' prepare linux && [ \"\$(git -C '$L' tag -l --format='%(contents:subject)' base)\" != '$id1' ]"
 check "... whose change is in build/linux" test -f "$L/src/other.c"
+
+# A build product committed by mistake never becomes a patch.
+printf '\177ELF\0\1\2' >"$L/src/prog" && git -C "$L" add src/prog && git -C "$L" commit -q -m "toy: with a binary"
+cp "$TOP/linux-patches/series" "$tmp/series.before"
+bin_refused() { local o; o=$("$S" export linux 2>&1) && return 1; grep -q 'commits binary files: src/prog' <<<"$o"; }
+check "export refuses a commit that adds a binary file" bin_refused
+check "... and leaves the series as it was" cmp "$tmp/series.before" "$TOP/linux-patches/series"
