@@ -11,7 +11,7 @@ SRC=$BUILD/xen
 DIST=$BUILD/xen-dist
 # Test programs dom0 runs: ours, and Xen's own that run against a live
 # hypervisor (tests/system/xen-tools-tests says which cannot run here)
-XEN_TEST_PROGRAMS="dma32-quota cpu-policy resource tsx xenstore paging-mempool"
+XEN_TEST_PROGRAMS="dma32-quota cpu-policy resource xenstore paging-mempool"
 [ -d "$SRC/.git" ] || die "build/xen is not prepared (make prepare)"
 use_ccache
 
