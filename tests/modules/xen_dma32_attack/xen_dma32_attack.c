@@ -36,8 +36,10 @@
 
 #define DMA32_LIMIT_MFN (1UL << (32 - PAGE_SHIFT))
 #define HUGE_ORDER 9
-/* A pseudo-physical frame no p2m entry of ours uses: the m2p entries of
- * populated frames point there. */
+/*
+ * A pseudo-physical frame no p2m entry of ours uses: the m2p entries of
+ * populated frames point there.
+ */
 #define FAR_GPFN 0x3fffff000UL
 
 static unsigned long max_extents = 65536;
@@ -107,6 +109,33 @@ static bool unhold(struct extent *e, bool random)
 	return true;
 }
 
+/* Give an extent back to Xen */
+static void give_back(const struct extent *e)
+{
+	xen_pfn_t frame = e->mfn;
+	struct xen_memory_reservation r = {
+		.nr_extents = 1,
+		.extent_order = e->order,
+		.domid = DOMID_SELF,
+	};
+
+	set_xen_guest_handle(r.extent_start, &frame);
+	if (HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r) != 1)
+		pr_err("xen_dma32_attack: cannot give back mfn %#llx order %u\n",
+		       (unsigned long long)e->mfn, e->order);
+}
+
+/* Hold an extent Xen gave us, or give it back when the list is full */
+static bool keep(xen_pfn_t mfn, unsigned int order, unsigned int bits)
+{
+	struct extent e = { mfn, order };
+
+	if (hold(mfn, order, bits))
+		return true;
+	give_back(&e);
+	return false;
+}
+
 /* One extent from Xen by @op (increase_reservation or populate_physmap) */
 static int take_extent(unsigned int op, unsigned int order, unsigned int bits)
 {
@@ -125,28 +154,7 @@ static int take_extent(unsigned int op, unsigned int order, unsigned int bits)
 	if (rc != 1)
 		return rc < 0 ? rc : -ENOMEM;
 	atomic64_inc(&granted);
-	if (!hold(frame, order, bits)) {
-		r.address_bits = 0;
-		HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r);
-		return -ENOSPC;
-	}
-	return 0;
-}
-
-/* Give an extent back to Xen */
-static void give_back(const struct extent *e)
-{
-	xen_pfn_t frame = e->mfn;
-	struct xen_memory_reservation r = {
-		.nr_extents = 1,
-		.extent_order = e->order,
-		.domid = DOMID_SELF,
-	};
-
-	set_xen_guest_handle(r.extent_start, &frame);
-	if (HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r) != 1)
-		pr_err("xen_dma32_attack: cannot give back mfn %#llx order %u\n",
-		       (unsigned long long)e->mfn, e->order);
+	return keep(frame, order, bits) ? 0 : -ENOSPC;
 }
 
 /* Exchange a held 4KiB frame for one with @bits; keep whichever we own */
@@ -163,7 +171,7 @@ static void exchange_one(unsigned int bits)
 	if (!unhold(&e, true))
 		return;
 	if (e.order) {	/* only 4KiB frames are exchanged here */
-		hold(e.mfn, e.order, 0);
+		keep(e.mfn, e.order, 0);
 		return;
 	}
 	in = e.mfn;
@@ -173,9 +181,9 @@ static void exchange_one(unsigned int bits)
 	if (!HYPERVISOR_memory_op(XENMEM_exchange, &exch) &&
 	    exch.nr_exchanged == 1) {
 		atomic64_inc(&granted);
-		hold(out, 0, bits);
+		keep(out, 0, bits);
 	} else {
-		hold(in, 0, 0);
+		keep(in, 0, 0);
 	}
 }
 
