@@ -10,7 +10,7 @@ SHELL := /bin/bash
 S := scripts
 export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS DEBUG
 
-.PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot \
+.PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot cross-check \
 	test bench unit-test check-drivers export check-series update-lock clean clean-trees distclean help
 
 all: build
@@ -55,6 +55,10 @@ unit-test:
 export:
 	@$(S)/series.sh export linux
 	@$(S)/series.sh export xen
+
+## cross-check  build the patched hypervisor for arm64 and arm32 (Debian's cross compilers; not part of make test)
+cross-check: prepare
+	@$(S)/cross-build-xen.sh
 
 ## check-series  do the series in the repo and the build trees agree?
 check-series:

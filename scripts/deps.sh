@@ -1,5 +1,6 @@
 #!/bin/bash
-# Install the host packages the test bed needs (Debian 12), once.
+# Install the host packages the test bed needs (Debian 12), once;
+# EXTRA_PKGS: more for a target outside make test (make cross-check).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -7,7 +8,8 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils git pyth
 	acpica-tools libyajl-dev uuid-dev libncurses-dev zlib1g-dev libzstd-dev liblzma-dev
 	libbz2-dev pkg-config libfdt-dev libnl-3-dev libnl-route-3-dev python3-dev
 	libglib2.0-dev libpixman-1-dev gettext dpkg-dev file kmod
-	qemu-system-x86 busybox-static ccache imagemagick socat gnuplot-nox"
+	qemu-system-x86 busybox-static ccache imagemagick socat gnuplot-nox
+	${EXTRA_PKGS:-}"
 
 missing=$(for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || echo "$p"

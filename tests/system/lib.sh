@@ -223,6 +223,12 @@ dma32_kb() {
 	measure dma32_kb_once "$@"
 }
 
+# MiB below 4 GiB promised to guests' quotas and not yet used by them
+promised_mib() {
+	xl list -l | tr -d ' \n' | grep -o '"quota_kb":[0-9]*,"used_kb":[0-9]*' |
+		awk -F'[:,]' '$2 > $4 { p += $2 - $4 } END { print int((p + 1023) / 1024) }'
+}
+
 dma32_kb_once() {
 	_j=$(xl list -l "$1") || return
 	case $_j in *"\"$2_kb\": "[0-9]*) ;; *) return 1 ;; esac

@@ -27,7 +27,29 @@ rejects fraction '"1.5G"' 'invalid dma32_quota "1.5G"'
 rejects overflow '"99999999999999999999"' 'invalid dma32_quota "99999999999999999999"'
 rejects "overflow after the unit" '"20000000000T"' 'invalid dma32_quota "20000000000T"'
 rejects "larger than the host's memory below 4 GiB" "\"$((total_low + 1))M\"" "larger than this host's memory below 4GiB"
+rejects "a list" '[ 1, 2 ]' 'invalid dma32_quota: expected a single size'
+guest_cfg bad 64 'dma32_quota_overcommit = "yes"'
+out=$(xl create /tmp/bad.cfg 2>&1)
+check "dma32_quota_overcommit = \"yes\" rejected" contains "$out" 'invalid dma32_quota_overcommit'
 check_eq "nothing was created" "$ndom_before" "$(xl list | wc -l)"
+
+# Sizes below or between pages round up to whole pages, never to "unlimited".
+# odd_size <value> <expected kB>
+odd_size() {
+	guest_cfg odd 64 "dma32_quota = \"$1\""
+	if xl create -p /tmp/odd.cfg >/tmp/odd.out 2>&1; then
+		check_eq "dma32_quota = \"$1\" is $2 kB in Xen" "$2" "$(dma32_kb odd quota)"
+		check_eq "dma32_quota = \"$1\" is $2 kB in xenstore" "$2" \
+			"$(xenstore-read "/local/domain/$(xl domid odd)/memory/dma32-quota")"
+		xl_destroy odd
+	else
+		fail "dma32_quota = \"$1\" creates a guest" "$(tail -n 2 /tmp/odd.out)"
+	fi
+}
+odd_size 1k 4
+odd_size 3k 4
+odd_size 4k 4
+odd_size 5k 8
 
 # Admission: a quota takes its share of free memory below 4 GiB.
 low_free=$(xl_info_field dma32_free_memory)
@@ -52,9 +74,52 @@ check "xl dma32-quota-set rejects an unknown domain" sh -c "! xl dma32-quota-set
 out=$(xl dma32-quota-set a $((big + 128)) 2>&1)
 check "xl dma32-quota-set refuses a raise that cannot be met" contains "$out" 'cannot be met' 
 check_eq "the refused raise changed nothing" $((big * 1024)) "$(dma32_kb a quota)"
+# b's overcommitted quota leaves less unpromised than a's quota: lowering a's
+# quota still needs no admission.
+check "xl dma32-quota-set lowers a quota that admission would refuse" xl dma32-quota-set a $((big - 1))
+check_eq "the lower quota is set" $(((big - 1) * 1024)) "$(dma32_kb a quota)"
 check "xl dma32-quota-set -f raises it anyway" xl dma32-quota-set -f a $((big + 128))
+out=$(xl dma32-quota-set b 3k 2>&1)
+check_eq "xl dma32-quota-set rounds 3k up to a page" 4 "$(dma32_kb b quota)"
 
 xl_destroy a
 xl_destroy b
+
+# The host-wide default from xl.conf applies to guests without dma32_quota;
+# a guest's own dma32_quota (0: no limit) wins.
+cp /etc/xen/xl.conf /tmp/xl.conf.saved
+echo 'dma32_quota = "48M"' >>/etc/xen/xl.conf
+guest_cfg dflt 64
+check "a guest without dma32_quota is created under xl.conf's default" xl create -p /tmp/dflt.cfg
+check_eq "xl.conf's dma32_quota = \"48M\" is its quota" 49152 "$(dma32_kb dflt quota)"
+xl_destroy dflt
+guest_cfg own 64 "dma32_quota = 0"
+check "a guest with dma32_quota = 0 is created" xl create -p /tmp/own.cfg
+check_eq "its own dma32_quota = 0 (no limit) wins over the default" 0 "$(dma32_kb own quota)"
+xl_destroy own
+echo 'dma32_quota = "abc"' >>/etc/xen/xl.conf
+out=$(xl list 2>&1)
+rc=$?
+check "a bad dma32_quota in xl.conf is an error" test $rc -ne 0
+check "the error names the option" contains "$out" 'invalid dma32_quota'
+cp /tmp/xl.conf.saved /etc/xen/xl.conf
+
+# Admission holds under concurrency: two guests created at once whose quotas
+# each fit what is free and unpromised below 4 GiB, but not both together.
+avail=$(($(xl_info_field dma32_free_memory) - $(promised_mib)))
+q=$((avail * 3 / 5))
+guest_cfg c1 64 "dma32_quota = $q"
+guest_cfg c2 64 "dma32_quota = $q"
+xl create -p /tmp/c1.cfg >/tmp/c1.out 2>&1 &
+p1=$!
+xl create -p /tmp/c2.cfg >/tmp/c2.out 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+created=0
+for d in c1 c2; do xl domid $d >/dev/null 2>&1 && created=$((created + 1)); done
+check_eq "of two concurrent guests with dma32_quota = $q (free, unpromised: $avail MiB), one is created" 1 "$created"
+check "the other is refused as 'cannot be met'" sh -c "[ $((r1 + r2)) -ne 0 ] && cat /tmp/c1.out /tmp/c2.out | grep -q 'cannot be met'"
+for d in c1 c2; do xl domid $d >/dev/null 2>&1 && xl_destroy $d; done
 wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"
