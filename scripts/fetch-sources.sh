@@ -6,9 +6,10 @@
 # config/sources.lock pins versions and sha256, and only `make update-lock`
 # (UPDATE_LOCK=1) changes it.  A locked version is used and verified: from the
 # download cache, or from the registry while it serves it.  When the registry
-# serves another point release we warn; when the locked one can be had
-# neither way we stop and say to run make update-lock (then check that the
-# series still applies and commit the lock).
+# serves another point release we warn.  When the locked one can be had
+# neither way (Debian's registry serves only the newest point release of a
+# suite) we warn and use the newest served one: the series is applied next
+# and says at once if it no longer fits; make update-lock then records it.
 #
 # LINUX_SRC= / XEN_SRC= (a source tree or a tarball) skip the download.
 # Writes build/sources.env for the later stages.
@@ -51,7 +52,10 @@ pick_version() {
 		elif [ "$cached" = 1 ]; then
 			warn "$what: the locked $locked is no longer served; using the cached copy (make update-lock to move)"
 		else
-			die "$what: the locked $locked is neither served nor cached; run make update-lock"
+			[ -n "$newest" ] || die "$what: the locked $locked is neither served nor cached, and nothing else is served"
+			warn "$what: the locked $locked is neither served nor cached; using the newest served $newest (make update-lock to record it)"
+			echo "$newest"
+			return
 		fi
 		echo "$locked"
 		return
@@ -99,10 +103,42 @@ cached_xen_orig() {
 	return 0
 }
 
+# Archive URIs of the private apt sources (deb.debian.org-style mirrors).
+archive_uris() {
+	sed -n 's/^URIs: *//p' "$CACHE/apt/sources.sources" | tr ' ' '\n' | grep -v '^$' | grep -v -- '-security' || true
+}
+
+# pool_xen_orig <version> <sha256>: the orig tarball of a version the index no
+# longer lists, fetched from the archive's pool (where Debian keeps a file for
+# a while after a point release replaces it) by apt's own downloader, which
+# checks the locked sha256.  Prints the file on success.
+pool_xen_orig() {
+	local upstream=${1%-*} sum=$2 uri name ext
+	[ -n "$1" ] && [ -n "$sum" ] || return 0
+	for uri in $(archive_uris); do
+		for ext in xz gz bz2; do
+			name=${XEN_PKG}_$upstream.orig.tar.$ext
+			if /usr/lib/apt/apt-helper -qq download-file \
+				"${uri%/}/pool/main/x/$XEN_PKG/${name//+/%2b}" "$DL/$name" "SHA256:$sum" \
+				>/dev/null 2>&1; then
+				echo "$DL/$name"
+				return
+			fi
+			rm -f "$DL/$name"
+		done
+	done
+	return 0
+}
+
 fetch_xen() {
 	local served ver name want got cached others=
 	served=$(source_versions $XEN_PKG | grep '^4\.20\.' || true)
 	cached=$(cached_xen_orig "$(lock_get XEN_ORIG_SHA256)")
+	if [ -z "$cached" ] && [ "${UPDATE_LOCK:-0}" != 1 ] && [ -n "$(lock_get XEN_VERSION)" ] &&
+		! grep -qxF "$(lock_get XEN_VERSION)" <<<"$served"; then
+		cached=$(pool_xen_orig "$(lock_get XEN_VERSION)" "$(lock_get XEN_ORIG_SHA256)")
+		[ -z "$cached" ] || warn "xen $(lock_get XEN_VERSION): no longer listed; fetched the locked orig tarball from the archive's pool"
+	fi
 	ver=$(pick_version "xen 4.20 source" "$(lock_get XEN_VERSION)" "$(head -n1 <<<"$served")" \
 		"$served" "$([ -n "$cached" ] && echo 1)")
 	if [ -n "$cached" ] && [ "$ver" = "$(lock_get XEN_VERSION)" ]; then
@@ -111,7 +147,7 @@ fetch_xen() {
 	fi
 	# Security-suite source packages may not be served: without a lock to
 	# keep, walk down the versions.
-	[ -n "$(lock_get XEN_VERSION)" ] && [ "${UPDATE_LOCK:-0}" != 1 ] || others=$(grep -vxF "$ver" <<<"$served")
+	[ -n "$(lock_get XEN_VERSION)" ] && [ "${UPDATE_LOCK:-0}" != 1 ] || others=$(grep -vxF "$ver" <<<"$served" || true)
 	for v in $ver $others; do
 		read -r name want < <(xen_orig_sum "$v") || continue
 		if [ ! -s "$DL/$name" ]; then
