@@ -81,6 +81,13 @@ check_eq "the lower quota is set" $(((big - 1) * 1024)) "$(dma32_kb a quota)"
 check "xl dma32-quota-set -f raises it anyway" xl dma32-quota-set -f a $((big + 128))
 out=$(xl dma32-quota-set b 3k 2>&1)
 check_eq "xl dma32-quota-set rounds 3k up to a page" 4 "$(dma32_kb b quota)"
+# A first quota for a guest that had none is a new promise: admitted.
+guest_cfg c 64 "dma32_quota = 0"
+check "a guest without a quota is created" xl_create /tmp/c.cfg
+out=$(xl dma32-quota-set c 128 2>&1)
+check "xl dma32-quota-set refuses a first quota that cannot be met" contains "$out" 'cannot be met'
+check_eq "the refused first quota changed nothing" 0 "$(dma32_kb c quota)"
+xl_destroy c
 
 xl_destroy a
 xl_destroy b
