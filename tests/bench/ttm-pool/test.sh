@@ -112,7 +112,15 @@ dma_path() {
 r=1
 while [ $r -le $REPEATS ]; do step base 0 nop "$r" nop; r=$((r + 1)); done
 echo shrink >$B/ctl
+# xen-swiotlb's pools of contiguous extents (linux-patches: x86/xen) are off
+# for the mainline and dma paths, so that those are mainline's.
+CONTIG=/sys/kernel/debug/xen_contig_pool
+contig_pool() {
+	[ -e $CONTIG/enabled ] || return 0
+	echo "$1" >$CONTIG/enabled
+}
 if [ $xen = 1 ]; then
+	contig_pool N
 	echo N >$PARAM
 	ttm_path mainline coherent
 	echo Y >$PARAM
@@ -128,5 +136,6 @@ else
 	ttm_path native coherent
 fi
 dma_path
+contig_pool Y
 check "ttm_bench unloads" rmmod ttm_bench
 result "BENCH-DONE"
