@@ -1,7 +1,9 @@
 # The batched exchange of machine frames and xen-swiotlb's pools of
 # contiguous extents built on it (linux-patches: x86/xen), tested by their
 # KUnit suites against the real hypervisor in the PV dom0.  dom0 gets a
-# DMA32 quota 4 MiB above its use while they run, for the pools' quota case.
+# DMA32 quota 4 MiB above its use while they run, for the pools' quota case;
+# then the pools are filled through dma_alloc_coherent() (xen_coherent_fill)
+# and the quota lowered: the pools give their frames back.
 # timeout: 300
 # dom0-args: xtest.nodisplay
 . ../lib.sh
@@ -13,6 +15,23 @@ for suite in xen_exchange xen_contig_pool; do
 	check "KUnit suite $suite registered" test -d /sys/kernel/debug/kunit/$suite
 	ktap $suite
 done
+
+# A lowered quota takes pooled frames back: the toolstack's xenstore key is
+# watched beside the balloon driver.  4 MiB of 32-bit coherent buffers,
+# freed again, stay in xen-swiotlb's pools.
+P=/sys/kernel/debug/xen_contig_pool/pages
+F=/sys/kernel/debug/xen_coherent_fill
+check "modprobe xen_coherent_fill" modprobe xen_coherent_fill
+check "128 coherent buffers of 32 KiB for a 32-bit device, freed again" sh -c "echo 'fill 128 3' >$F/run"
+echo "fill: $(cat $F/status), pooled $(cat $P) pages, dom0 below 4 GiB: $(dma32_kb Domain-0 used) kB"
+check "the pools keep their frames (at least 3 MiB)" test "$(cat $P)" -ge 768
+check "dom0 within its quota" test "$(dma32_kb Domain-0 used)" -le $((used + 4096))
+check "xl dma32-quota-set lowers dom0's quota to 1 MiB above its old use" xl dma32-quota-set 0 $((used + 1024))k
+check "dom0 comes down to the lowered quota" wait_for 30 sh -c "[ \$(xl list -l 0 | sed -n 's/.*\"used_kb\": \([0-9]*\).*/\1/p') -le $((used + 1024)) ]"
+check "the pools gave frames back (at most 1 MiB left)" test "$(cat $P)" -le 256
+check "xl dma32-quota-set lowers it to the old use" xl dma32-quota-set 0 ${used}k
+check "the pools give back the rest" wait_for 30 sh -c "[ \$(cat $P) = 0 ]"
+rmmod xen_coherent_fill
 check "dom0's quota removed again" xl dma32-quota-set 0 0
 used_after=$(dma32_kb Domain-0 used)
 check "dom0 holds no more below 4 GiB than before ($used_after kB, was $used kB)" test "$used_after" -le "$used"
