@@ -14,6 +14,8 @@
 
 #include <xen/xen.h>
 
+#include "xtest_cmd.h"
+
 static struct device *fill_dev;
 static struct dentry *fill_dir;
 static DEFINE_MUTEX(fill_lock);
@@ -48,27 +50,24 @@ static unsigned long fill(unsigned long n, unsigned int order)
 	return got;
 }
 
-static ssize_t run_write(struct file *file, const char __user *ubuf,
-			 size_t len, loff_t *ppos)
+/* "fill <n> <order>" */
+static int fill_run(char *cmd)
 {
 	unsigned long n;
 	unsigned int order;
-	char buf[64];
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = 0;
-	if (sscanf(buf, "fill %lu %u", &n, &order) != 2 || order > 9 ||
+	if (sscanf(cmd, "fill %lu %u", &n, &order) != 2 || order > 9 ||
 	    n > 65536)
 		return -EINVAL;
-
-	mutex_lock(&fill_lock);
 	last_allocated = fill(n, order);
 	last_failed = n - last_allocated;
-	mutex_unlock(&fill_lock);
-	return len;
+	return 0;
+}
+
+static ssize_t run_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	return xtest_cmd_write(ubuf, len, &fill_lock, fill_run);
 }
 
 static const struct file_operations run_fops = {
