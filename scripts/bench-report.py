@@ -23,7 +23,7 @@ import sys
 COUNTERS = ["memory_op", "multicall", "mmu_update", "update_va_mapping",
             "mmuext_op", "calls_from_multicall", "page_updates"]
 HYPERCALLS = COUNTERS[:5]
-PATH_NAMES = {"mainline": "mainline (xen-swiotlb)", "ours": "ours (Xen page source)",
+PATH_NAMES = {"mainline": "mainline (xen-swiotlb)", "ours": "ours (xen-swiotlb pools)",
               "native": "native TTM (no Xen)", "dma": "dma_alloc_attrs (Xen)",
               "native-dma": "dma_alloc_attrs (no Xen)"}
 
@@ -187,7 +187,7 @@ def main():
              "hypercall counts per MiB from Xen's perf counters (xenperf: hc = memory_op + "
              "multicall + mmu_update + update_va_mapping + mmuext_op, each resumption of a "
              "preempted hypercall counted again; sub-ops = calls from multicall + page updates); "
-             "'issued' = hypercalls our page source made (its debugfs); "
+             "'issued' = hypercalls the exchange code made (debugfs); "
              "times per MiB under QEMU TCG (absolute times mean little; ratios matter).", ""]
     lines += ["Cold cycle (empty pools: populate + give every frame back):", "",
               "| buffer | mainline hc/MiB | ours hc/MiB | mainline/ours | ours issued/MiB | mainline sub-ops/MiB | ours sub-ops/MiB | mainline ms/MiB | ours ms/MiB | native ms/MiB | mainline/ours time |",
@@ -256,7 +256,7 @@ set grid
 set key top right
 set title 'hypercalls per MiB, cold cycle'
 plot '{dat}' using 1:2 with linespoints title 'mainline (xen-swiotlb)', \
-     '' using 1:3 with linespoints title 'ours (Xen page source)', \
+     '' using 1:3 with linespoints title 'ours (xen-swiotlb pools)', \
      '' using 1:10 with linespoints dt 2 title 'ours, issued by the guest'
 set title 'ms per MiB (QEMU TCG)'
 plot '{dat}' using 1:4 with linespoints title 'mainline, cold', \

@@ -290,7 +290,7 @@ peak_use_while_running() {
 # 4 GiB before, MiB> <after, MiB>: one line of the DMA32 report
 # (build/logs/dma32-report.txt)
 report() {
-	result "XTEST-REPORT: $1: quota $2 kB, peak use $3 kB, evicted ${4:-?} pages, failed $5, free below 4 GiB $6 -> $7 MiB"
+	result "XTEST-REPORT: $1: quota $2 kB, peak use $3 kB, ${4:-?} buffers swapped in after eviction, failed $5, free below 4 GiB $6 -> $7 MiB"
 }
 
 # report_text <text>: a figure in words for the summary

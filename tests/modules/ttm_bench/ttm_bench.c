@@ -6,10 +6,11 @@
  * display device with use_dma_alloc and use_dma32, buffers (ttm_tt with DMA
  * addresses) populated with ttm_pool_alloc() from the device's pool and freed
  * with ttm_pool_free().
- * Which page source the pool gets is TTM's choice when the pool is created
- * (ttm.xen_pool), so the same module measures mainline's xen-swiotlb path,
- * the Xen page source and, without Xen, native TTM.  The 'dma' commands
- * measure dma_alloc_attrs() alone, as the issue's mainline table does.
+ * The pool takes its pages with dma_alloc_attrs(), as TTM does for such a
+ * device under Xen PV (drm_need_swiotlb()): xen-swiotlb's coherent
+ * allocation, with or without its pools of contiguous extents
+ * (debugfs xen_contig_pool/enabled), and without Xen native TTM.  The
+ * 'dma' commands measure dma_alloc_attrs() alone.
  *
  * debugfs ttm_bench/ctl takes one command per write; ttm_bench/result reads
  * what the last one did (ns is the time of the measured part only):
@@ -17,7 +18,8 @@
  *   alloc <size> <total>  create total/size buffers (not timed), populate them
  *   free                  give every buffer's pages back to the pool
  *   fini                  destroy the buffers and the device (and its pool)
- *   shrink                give every frame the Xen pools hold back to Xen
+ *   shrink                give every extent xen-swiotlb's pools hold back
+ *                         to Xen
  *   dma <chunk> <total>   dma_alloc_attrs() chunks
  *   dmafree               dma_free_attrs() them
  *   nop                   nothing (the reading tools' own baseline)
@@ -31,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <asm/xen/page.h>
+#include <xen/swiotlb-xen.h>
 #include <xen/xen.h>
 
 #include <drm/drm_vma_manager.h>
@@ -40,13 +43,6 @@
 #include <drm/ttm/ttm_tt.h>
 
 #include "xtest_cmd.h"
-
-/*
- * The Xen pools are shared by every device, so destroying one pool keeps
- * their frames; they go back when the shrinker runs.  ttm_pool_xen_shrink()
- * is what the shrinker calls (exported for tests).
- */
-unsigned long ttm_pool_xen_shrink(unsigned long nr_pages);
 
 static char *device;
 module_param(device, charp, 0444);
@@ -113,8 +109,8 @@ static int bench_init(void)
 	if (rc)
 		return rc;
 	bench_pool_ready = true;
-	snprintf(bench_result, sizeof(bench_result), "source=%s mask_bits=%u\n",
-		 bench_pool->source->name,
+	snprintf(bench_result, sizeof(bench_result), "coherent=%d mask_bits=%u\n",
+		 bench_pool->use_dma_alloc,
 		 fls64(bench_pdev->dev.coherent_dma_mask));
 	return 0;
 }
@@ -218,14 +214,14 @@ static int bench_fini(void)
 	return 0;
 }
 
-/* Give everything the Xen pools hold back to Xen */
+/* Give everything xen-swiotlb's pools hold back to Xen */
 static int bench_shrink(void)
 {
 	unsigned long pages = 0, freed;
 	u64 start = ktime_get_ns();
 
 	do {
-		freed = ttm_pool_xen_shrink(ULONG_MAX);
+		freed = xen_pv_domain() ? xen_contig_pool_shrink(ULONG_MAX) : 0;
 		pages += freed;
 	} while (freed);
 	snprintf(bench_result, sizeof(bench_result), "ns=%llu pages=%lu\n",
@@ -402,4 +398,5 @@ static void __exit bench_module_exit(void)
 module_init(bench_module_init);
 module_exit(bench_module_exit);
 MODULE_DESCRIPTION("TTM pool benchmark for a DMA32-limited device");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");

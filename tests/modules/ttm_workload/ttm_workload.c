@@ -7,9 +7,10 @@
  * as a driver's would be.
  *
  * It uses a ttm_device for a PCI device given as device= (a passed-through
- * GPU), else for a device of its own with a 32-bit coherent mask that it
- * puts on the Xen page source (ttm_pool_xen_use(), exported for tests), as
- * TTM would for a 32-bit PCI GPU.
+ * GPU), else for a device of its own with a 32-bit coherent mask, with
+ * use_dma_alloc as a GPU driver sets it under Xen PV (drm_need_swiotlb()):
+ * its pages are xen-swiotlb's coherent allocations (in a guest without PCI
+ * devices, booted with iommu=soft so that xen-swiotlb runs).
  *
  * debugfs ttm_workload/run takes one command per write, as a driver's
  * ioctls (returning to user space between them also lets the swap files of
@@ -41,9 +42,6 @@
 #include <drm/ttm/ttm_tt.h>
 
 #include "xtest_cmd.h"
-
-/* Exported for tests by TTM when it runs on Xen */
-bool ttm_pool_xen_use(struct ttm_pool *pool);
 
 static bool wb;
 module_param(wb, bool, 0444);
@@ -352,19 +350,12 @@ static int __init wl_init(void)
 			      true, true);
 	if (ret)
 		goto err_vma;
-	if (!wl_pci && xen_pv_domain() && !ttm_pool_xen_use(&wl_bdev.pool)) {
-		ret = -ENODEV;
-		goto err_bdev;
-	}
-	pr_info("ttm_workload: %s, page source %s\n", dev_name(wl_dev),
-		wl_bdev.pool.source->name);
+	pr_info("ttm_workload: %s\n", dev_name(wl_dev));
 	wl_dir = debugfs_create_dir("ttm_workload", NULL);
 	debugfs_create_file("run", 0200, wl_dir, NULL, &wl_run_fops);
 	debugfs_create_file("result", 0400, wl_dir, NULL, &wl_result_fops);
 	return 0;
 
-err_bdev:
-	ttm_device_fini(&wl_bdev);
 err_vma:
 	drm_vma_offset_manager_destroy(&wl_vma);
 err_dev:
