@@ -13,7 +13,8 @@
 # taken, and the console shows no crash or debug report (tests/failure-patterns).
 #
 # Header lines in test.sh set the boot:  "# timeout: <s>", "# boot-timeout: <s>",
-# "# dom0-args: ...", "# xen-args: ...", "# machine: ...", "# mem: ...", "# qemu: ...".
+# "# dom0-args: ...", "# xen-args: ...", "# machine: ...", "# mem: ...", "# qemu: ...",
+# "# native: 1" (the same kernel and initramfs booted without Xen).
 # Prints "PASS: <name>: <check>" / "FAIL: ..." / "SKIP: ..." lines and
 # "REPORT: <name>: ..." figures; exits 1 when anything failed.
 # BOOT_CMD replaces scripts/boot.sh (the runner's own unit test uses it);
@@ -53,7 +54,7 @@ rm -f "$MONITOR"
 SERIAL=$log RESULTS=$chan DOM0_ARGS="xtest=$rel $(header dom0-args) ${SCENARIO_DOM0_ARGS:-}" \
 	XEN_ARGS="$(header xen-args)" \
 	MACHINE="$(header machine)" MEM="$(header mem)" QEMU_EXTRA="$(header qemu)" \
-	MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
+	NATIVE="$(header native)" MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
 qemu=$!
 
 # Never leave QEMU behind, whatever ends this script.

@@ -56,6 +56,7 @@ struct wl_result {
 	unsigned long swapped_in;	/* of which of swapped-out buffers */
 	unsigned long failed;		/* populations that failed */
 	unsigned long above;		/* pages above the device's limit */
+	unsigned long dma_other;	/* DMA addresses not the page's frame */
 	unsigned long corrupt;		/* pages that lost their stamp */
 	int first_error;
 	u64 ms;				/* time the rounds took */
@@ -171,6 +172,9 @@ static void wl_check(struct ttm_buffer_object *bo, unsigned long b,
 		u64 *va = page_address(tt->pages[i]);
 
 		r->above += wl_frame(tt->pages[i]) > limit;
+		/* The device reaches the page itself, not a bounce slot */
+		r->dma_other += tt->dma_address[i] !=
+				(dma_addr_t)wl_frame(tt->pages[i]) << PAGE_SHIFT;
 		if (stamped && *va != wl_stamp(b, i))
 			r->corrupt++;
 		*va = wl_stamp(b, i);
@@ -289,14 +293,15 @@ static const struct file_operations wl_run_fops = {
 static ssize_t wl_result_read(struct file *file, char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
-	char buf[192];
+	char buf[224];
 	int n;
 
 	mutex_lock(&wl_lock);
 	n = scnprintf(buf, sizeof(buf),
-		      "populated=%lu swapped_in=%lu failed=%lu above=%lu corrupt=%lu error=%d ms=%llu\n",
+		      "populated=%lu swapped_in=%lu failed=%lu above=%lu dma_other=%lu corrupt=%lu error=%d ms=%llu\n",
 		      wl_last.populated, wl_last.swapped_in,
-		      wl_last.failed, wl_last.above, wl_last.corrupt,
+		      wl_last.failed, wl_last.above, wl_last.dma_other,
+		      wl_last.corrupt,
 		      wl_last.first_error, wl_last.ms);
 	mutex_unlock(&wl_lock);
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);

@@ -54,6 +54,7 @@ check "the guest's xen-swiotlb counts in its quota, and fits in it ($used0 kB)" 
 screenshot dom0vga dom0
 screenshot gpuvga guest
 
+check_eq "xen-swiotlb's bounce high-water mark reset" reset "$(agent $dom bounce-reset)"
 check_eq "workload started on the GPU $pci" started "$(agent $dom workload $buffers 1024 $rounds device=$pci)"
 set -- $(peak_use_while_running gpu $dom 600)
 peak=$1 samples=$2
@@ -67,6 +68,9 @@ check_eq "every buffer populated write-combined, none failed ($buffers x $rounds
 	"$((buffers * rounds)) 0" "$(field populated "$r") $(field failed "$r")"
 check_eq "no buffer lost its contents" 0 "$(field corrupt "$r")"
 check_eq "every page below the GPU's 32-bit limit" 0 "$(field above "$r")"
+check_eq "every DMA address is the page's own machine address" 0 "$(field dma_other "$r")"
+check_eq "no xen-swiotlb bounce slot was used (the GPU reaches TTM's pages directly)" 0 \
+	"$(field bounce_hiwater "$t")"
 check "TTM swapped buffers out to stay within the quota ($(field swapped_in "$r") swapped in again)" \
 	test "$(field swapped_in "$r")" -gt 0
 check "TTM's DMA32 limit follows the quota ($(($(field limit_pages "$t") * 4)) kB, quota $quota_kb kB)" \

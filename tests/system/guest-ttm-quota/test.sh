@@ -30,6 +30,7 @@ check "TTM's DMA32 limit follows the quota: ${limit0} kB, within $quota_kb kB an
 	test "$limit0" -le "$quota_kb" -a "$limit0" -gt $((quota_kb / 2))
 
 # 24 buffers of 1 MiB, 100 rounds: 24 MiB of buffers for a 16 MiB quota
+check_eq "xen-swiotlb's bounce high-water mark reset" reset "$(agent $dom bounce-reset)"
 check_eq "workload started" started "$(agent $dom workload 24 1024 100 wb=1)"
 set -- $(peak_use_while_running w1 $dom 300)
 peak=$1 samples=$2
@@ -39,6 +40,8 @@ check "use sampled from dom0 while the workload ran ($samples samples)" test "$s
 check_eq "every buffer populated, none failed (24 x 100)" "2400 0" "$(field populated "$r") $(field failed "$r")"
 check_eq "no buffer lost its contents across swap-out and swap-in" 0 "$(field corrupt "$r")"
 check_eq "every page below the device's 32-bit limit" 0 "$(field above "$r")"
+check_eq "every DMA address is the page's own machine address" 0 "$(field dma_other "$r")"
+check_eq "no xen-swiotlb bounce slot was used" 0 "$(field bounce_hiwater "$(agent $dom ttm-dma32)")"
 check "swapped-out buffers were swapped in again" test "$(field swapped_in "$r")" -gt 0
 check "peak use sampled from dom0 (${peak} kB) within the quota, and above half of it" \
 	test "$peak" -le "$quota_kb" -a "$peak" -gt $((quota_kb / 2))
