@@ -3,7 +3,8 @@
 # KUnit suites against the real hypervisor in the PV dom0.  dom0 gets a
 # DMA32 quota 4 MiB above its use for the pools' suite (its quota case);
 # then the pools are filled through dma_alloc_coherent() (xen_coherent_fill)
-# and the quota lowered: the pools give their frames back.
+# and the quota lowered: the pools give their frames back; filled again
+# with no quota, idle pools give their frames back by themselves.
 # timeout: 300
 # dom0-args: xtest.nodisplay
 . ../lib.sh
@@ -41,7 +42,11 @@ check "dom0 comes down to the lowered quota" wait_for 30 sh -c "[ \$(xl list -l 
 check "the pools gave frames back (at most 1 MiB left)" test "$(cat $P)" -le 256
 check "xl dma32-quota-set lowers it to the old use" xl dma32-quota-set 0 ${used}k
 check "the pools give back the rest" wait_for 30 sh -c "[ \$(cat $P) = 0 ]"
-rmmod xen_coherent_fill
 check "dom0's quota removed again" xl dma32-quota-set 0 0
+# Without a quota, pools that nobody takes from give their frames back
+check "64 coherent buffers of 32 KiB again, freed" sh -c "echo 'fill 64 3' >$F/run"
+check "the pools keep them a while ($(cat $P) pages)" test "$(cat $P)" -ge 256
+check "then, idle, give them back (within 30 s)" wait_for 30 sh -c "[ \$(cat $P) = 0 ]"
+rmmod xen_coherent_fill
 used_after=$(dma32_kb Domain-0 used)
 check "dom0 holds no more below 4 GiB than before ($used_after kB, was $used kB)" test "$used_after" -le "$used"
