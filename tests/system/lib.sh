@@ -156,6 +156,9 @@ next_guest_cpu() {
 	echo $((1 + _n % (_cpus - 1)))
 }
 
+# driver_of <pci device>: the driver bound to it in dom0
+driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; }
+
 # slab_debug: dom0's slub_debug= option (scripts/boot.sh), for its guests
 slab_debug() {
 	for _o in $(cat /proc/cmdline); do

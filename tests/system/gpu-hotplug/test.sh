@@ -19,7 +19,6 @@ quota_mib=96
 quota_kb=$((quota_mib * 1024))
 buffers=$((quota_mib + 16))
 rounds=5
-driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; }
 
 low_free=$(xl_info_field dma32_free_memory)
 check "xl pci-assignable-add $gpu" xl pci-assignable-add $gpu

@@ -21,8 +21,6 @@ quota_kb=$((quota_mib * 1024))
 buffers=$((quota_mib + 16))
 rounds=20
 
-# driver_of <pci device>: the driver bound to it in dom0
-driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; }
 
 check "Xen's IOMMU is on" sh -c "xl dmesg | grep -q 'I/O virtualisation enabled'"
 check_eq "dom0 drives both displays with bochs-drm" "bochs-drm bochs-drm" "$(driver_of $console) $(driver_of $gpu)"
