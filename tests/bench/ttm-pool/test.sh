@@ -76,6 +76,7 @@ step() {
 		eval "steps_$_path=\$((\${steps_$_path:-0} + 1))"
 	fi
 	[ "$_issued" = - ] || eval "issued_$_path=\$((\${issued_$_path:-0} + _issued))"
+	echo "$_path $_size $_phase $_c" >>/tmp/bench-steps
 	_r=$(cat $B/result)
 	_ns=$(field ns "$_r")
 	_above=$(field above "$_r")
@@ -117,6 +118,20 @@ dma_path() {
 	done
 }
 
+# check_batched_ptes: per cold step of ours with buffers of 64 KiB or more,
+# Xen's page updates per mmu_update hypercall (less the nop step's)
+check_batched_ptes() {
+	awk '$1 == "base" { mu = $6; pu = $10 }
+	     $1 == "ours" && $3 == "cold" && $2 >= 64 {
+		n = $6 - mu; u = $10 - pu
+		printf "%s %d %d\n", $2, u, n }' /tmp/bench-steps |
+	while read -r _size _updates _calls; do
+		check "ours ${_size}KiB cold: TTM's PTE writes batched ($_updates page updates in $_calls mmu_update calls)" \
+			test "$_calls" -gt 0 -a "$_updates" -ge $((8 * _calls))
+	done
+}
+
+rm -f /tmp/bench-steps
 r=1
 while [ $r -le $REPEATS ]; do
 	step base 0 nop "$r" nop
@@ -141,6 +156,11 @@ if [ $xen = 1 ]; then
 	ours=$((${hc_ours:-0} - ${steps_ours:-0} * hc_base))
 	mainline=$((${hc_mainline:-0} - ${steps_mainline:-0} * hc_base))
 	result "BENCH-OURS hypercalls=$ours mainline=$mainline issued=${issued_ours:-0} mib=$mib"
+	# TTM changes the caching of a buffer's pages with one request; a
+	# request of 16 pages or more (64 KiB buffers and up) must write its
+	# PTEs in batches.  Unbatched, each PTE is one mmu_update and the
+	# exchanges' own arrays at most double the page updates counted.
+	check_batched_ptes
 	check "ours: fewer hypercalls than mainline by Xen's count ($ours vs $mainline for $mib MiB)" \
 		test $perf = 1 -a "$ours" -lt "$mainline"
 	# dma_alloc_attrs() alone, as mainline (pools off)
