@@ -20,10 +20,14 @@ CC=$CC_CMD
 kmake() { make -C "$SRC" O="$OBJ" CC="$CC" -j"$JOBS" "$@"; }
 
 # Every option of our fragments must end up as asked: catch missing deps.
+# An option a later fragment sets again is that fragment's to check.
 check_fragment() {
-	local f=$1 opt val bad=0
+	local f=$1 opt val bad=0 later
+	later=$(echo "$FRAGMENTS" | tr ' ' '\n' | sed -n "\|^$f\$|,\$p" | tail -n +2)
 	while IFS='=' read -r opt val; do
 		case $opt in CONFIG_*) ;; *) continue ;; esac
+		# shellcheck disable=SC2086
+		[ -n "$later" ] && grep -q "^$opt=" $later && continue
 		if [ "$val" = n ]; then
 			grep -q "^$opt=" "$OBJ/.config" && { echo "$f: $opt=n not honoured"; bad=1; }
 		else

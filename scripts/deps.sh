@@ -9,6 +9,7 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils git pyth
 	libbz2-dev pkg-config libfdt-dev libnl-3-dev libnl-route-3-dev python3-dev
 	libglib2.0-dev libpixman-1-dev gettext dpkg-dev file kmod
 	qemu-system-x86 busybox-static ccache imagemagick socat gnuplot-nox
+	libdrm-tests libdrm-dev
 	${EXTRA_PKGS:-}"
 
 missing=$(for p in $PKGS; do

@@ -66,6 +66,26 @@ pack() {
 	note "$(basename "$out"): $(du -h "$out" | cut -f1)"
 }
 
+# KMS clients for both images: libdrm's modetest (Debian's libdrm-tests),
+# our dumb-buffer round trip (tests/programs) and the wrapper both use.
+PROGRAMS=$BUILD/programs
+build_programs() {
+	mkdir -p "$PROGRAMS"
+	# shellcheck disable=SC2046
+	gcc -O2 -Wall -Werror $(pkg-config --cflags libdrm) -o "$PROGRAMS/drm-dumb-roundtrip" \
+		"$TOP/tests/programs/drm-dumb-roundtrip.c" $(pkg-config --libs libdrm) ||
+		die "tests/programs/drm-dumb-roundtrip.c does not build (libdrm-dev)"
+}
+copy_kms_clients() {
+	local root=$1 tool
+	for tool in modetest proptest vbltest; do
+		[ -x "/usr/bin/$tool" ] || die "/usr/bin/$tool is missing (apt-get install libdrm-tests)"
+		install -m 0755 "/usr/bin/$tool" "$root/usr/bin/$tool"
+	done
+	install -m 0755 "$PROGRAMS/drm-dumb-roundtrip" "$root/usr/bin/"
+	install -m 0755 "$TOP/initramfs/kms-client" "$root/usr/bin/"
+}
+
 # The test files dom0 runs: what git tracks under tests/system and
 # tests/bench (an untracked scenario folder is not run), the failure
 # patterns, the allowed reports.
@@ -85,6 +105,7 @@ guest() {
 	install -m 0755 "$TOP/initramfs/guest-agent" "$root/bin/guest-agent"
 	mkdir -p "$root/lib/modules"
 	cp -a "$MODS/lib/modules/." "$root/lib/modules/"
+	copy_kms_clients "$root"
 	copy_libs "$root"
 	pack "$root" "$IMAGES/guest-initrd.gz"
 }
@@ -99,9 +120,11 @@ dom0() {
 	cp "$IMAGES/guest-initrd.gz" "$root/boot/guest-initrd.gz"
 	copy_tests "$root"
 	install -m 0755 "$TOP/initramfs/dom0-init" "$root/init"
+	copy_kms_clients "$root"
 	copy_libs "$root"
 	pack "$root" "$IMAGES/dom0-initrd.gz"
 }
 
+build_programs
 guest
 dom0

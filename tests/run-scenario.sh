@@ -82,15 +82,16 @@ results_lines() {
 # never blocks, whether QEMU reads or not)
 answer() { printf '%s\n' "$1" 1<>"$chan.in"; }
 
-# A scenario asks "XTEST-SCREENSHOT <n> <QEMU display device id|-> <label|->";
-# the host saves that display (default: the first) as
+# A scenario asks "XTEST-SCREENSHOT <n> <QEMU display device id|-> <label|->
+# [<picture>]"; the host saves that display (default: the first) as
 # build/logs/system-<name>[-<label>].png with QEMU's screendump, checks it is
-# not blank, and answers "XTEST-SCREENSHOT-DONE <n> ok|failed" (dom0 waits).
+# not blank and shows <picture> (tests/screen-check.py), and answers
+# "XTEST-SCREENSHOT-DONE <n> ok|failed" (dom0 waits).
 shots_done=0
 shot_results=
 shot_files=()
 take_screenshot() {
-	local n=$1 dev=$2 label=$3 shot what status=failed i
+	local n=$1 dev=$2 label=$3 picture=$4 shot what status=failed i seen
 	[ "$dev" = - ] && dev=
 	[ "$label" = - ] && label=
 	shot=$LOGS/system-$name${label:+-$label}.png
@@ -106,6 +107,14 @@ take_screenshot() {
 		shot_results+="PASS: $name: $what screenshot is not blank (${shot#"$TOP"/})"$'\n'
 		shot_files+=("$shot")
 		status=ok
+		if [ -n "$picture" ]; then
+			if seen=$(python3 "$TOP/tests/screen-check.py" "$shot" "$picture" 2>&1); then
+				shot_results+="PASS: $name: $what shows $picture ($seen)"$'\n'
+			else
+				shot_results+="FAIL: $name: $what shows $picture: $(echo "$seen" | tail -n 1)"$'\n'
+				status=failed
+			fi
+		fi
 	else
 		shot_results+="FAIL: $name: $what screenshot missing or blank"$'\n'
 	fi
@@ -114,9 +123,9 @@ take_screenshot() {
 }
 
 serve_screenshots() {
-	local n dev label
-	while read -r n dev label; do
-		take_screenshot "$n" "${dev:--}" "${label:--}"
+	local n dev label picture
+	while read -r n dev label picture; do
+		take_screenshot "$n" "${dev:--}" "${label:--}" "$picture"
 		shots_done=$((shots_done + 1))
 	done < <(results_lines | sed -n 's/^XTEST-SCREENSHOT \([0-9]\)/\1/p' | tail -n +$((shots_done + 1)))
 }

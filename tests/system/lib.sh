@@ -253,14 +253,16 @@ audit_dma32() {
 	fi
 }
 
-# screenshot [<QEMU display device id> <label>]: ask the host to save that
-# display (default: the first) as build/logs/system-<scenario>[-<label>].png
-# and wait for its answer, so that nothing changes the display before it is
-# taken.  The host checks the picture and reports; no answer is a failure.
+# screenshot [<QEMU display device id> <label> [<picture>]]: ask the host to
+# save that display (default: the first) as
+# build/logs/system-<scenario>[-<label>].png and wait for its answer, so that
+# nothing changes the display before it is taken.  The host checks that the
+# picture is not blank and, given a <picture> (tests/screen-check.py: smpte:...
+# or dumb:...), that it shows that; no answer is a failure.
 screenshot() {
 	count shots
 	_n=$(counted shots)
-	result "XTEST-SCREENSHOT $_n ${1:--} ${2:--}"
+	result "XTEST-SCREENSHOT $_n ${1:--} ${2:--}${3:+ $3}"
 	_end=$(($(cut -d. -f1 /proc/uptime) + 120))
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt $_end ]; do
 		IFS= read -r -t 5 _l <&9 || continue

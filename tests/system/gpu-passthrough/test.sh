@@ -7,7 +7,7 @@
 # guest's use (its xen-swiotlb included) stays within the quota, TTM evicts
 # rather than failing.  dom0 keeps its console on the first VGA; both
 # displays are saved as screenshots.  The device goes back to dom0 after.
-# timeout: 1200
+# timeout: 1500
 # machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
 # xen-args: iommu=1
 # qemu: -nic none -vga none -device intel-iommu,intremap=on,caching-mode=on -device VGA,id=dom0vga,addr=01.0 -device secondary-vga,id=gpuvga,addr=02.0
@@ -51,6 +51,40 @@ check "the guest's xen-swiotlb counts in its quota, and fits in it ($used0 kB)" 
 
 screenshot dom0vga dom0
 screenshot gpuvga guest
+
+# Real KMS clients in the driver domain (kms-client): modetest's bars on
+# its display and page flips; then more dumb buffers than its VRAM holds
+# and than its whole quota, every byte read back through a second mapping
+# in system memory, in VRAM and after eviction, the last one on screen.
+k=$(agent $dom kms pattern)
+gmode=$(field mode "$k")
+check "modetest set a mode in the driver domain ($k)" test -n "$gmode"
+[ -n "$gmode" ] && screenshot gpuvga guest-modetest "smpte:$gmode"
+k=$(agent $dom kms stop)
+check_eq "modetest ended cleanly in the driver domain ($k)" 0 "$(field exit "$k")"
+flips=$(agent $dom kms flips 12)
+echo "driver domain page flips: $flips"
+check "modetest -v flipped between two buffers in the driver domain ($flips)" \
+	test "$(field reports "$flips")" -ge 1 -a "$(field flips "$flips")" -gt 0
+gvram=$(field vram_mib "$(agent $dom kms vram)")
+k=$(agent $dom kms roundtrip $((quota_mib + 16)))
+echo "driver domain drm-dumb-roundtrip: $k"
+check "drm-dumb-roundtrip shows its last buffer in the driver domain" contains "$k" DUMB-SHOWN
+contains "$k" DUMB-SHOWN &&
+	screenshot gpuvga guest-roundtrip "dumb:$(field seed "$k"):$(field buffer "$k"):$(field pitch "$k"):$(field mode "$k")"
+kms_used=$(dma32_kb gpu used)
+r=$(agent $dom kms stop)
+echo "driver domain drm-dumb-roundtrip: $r"
+gmode=$(field mode "$k")
+kms_total=$(($(field buffers "$r") * $(field pitch "$k") * ${gmode#*x}))
+kms_bytes=$(field bytes_verified "$r")
+check_eq "driver domain: every byte read back, in VRAM and after eviction ($kms_bytes bytes)" \
+	"0 0" "$(field mismatches "$r") $(field exit "$r")"
+check "driver domain: dumb buffers beyond its VRAM ($gvram MiB) and quota ($((kms_total >> 20)) MiB)" \
+	test "$kms_total" -gt $((quota_mib << 20)) -a "$kms_total" -gt $((${gvram:-0} << 20))
+check "driver domain: TTM evicted buffers ($(field evictions "$r") evictions)" test "$(field evictions "$r")" -gt 0
+check "driver domain: within its quota with all its dumb buffers ($kms_used kB)" test "$kms_used" -le $quota_kb
+result "XTEST-REPORT: kms driver domain: flip rate $(field flip_rate "$flips") Hz, $kms_bytes bytes verified, $(field evictions "$r") evictions, $(field swapouts "$r") swap-outs, use $kms_used of $quota_kb kB"
 
 check_eq "xen-swiotlb's bounce high-water mark reset" reset "$(agent $dom bounce-reset)"
 check_eq "workload started on the GPU $pci" started "$(agent $dom workload $buffers 1024 $rounds device=$pci)"
