@@ -5,8 +5,11 @@
 # limited to 32-bit DMA would (write-combined: Xen allows other caching to a
 # domain with a device).  Every frame lies below the device's limit, the
 # guest's use (its xen-swiotlb included) stays within the quota, TTM evicts
-# rather than failing.  dom0 keeps its console on the first VGA; both
-# displays are saved as screenshots.  The device goes back to dom0 after.
+# rather than failing.  Before that workload, real KMS clients run in the
+# driver domain (kms-client: modetest's bars checked on its screenshot, page
+# flips, drm-dumb-roundtrip beyond its VRAM and its quota, no byte lost).
+# dom0 keeps its console on the first VGA; both displays are saved as
+# screenshots.  The device goes back to dom0 after.
 # timeout: 1500
 # machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
 # xen-args: iommu=1
@@ -20,7 +23,6 @@ quota_kb=$((quota_mib * 1024))
 # More buffers than the whole quota, whatever part of it xen-swiotlb takes
 buffers=$((quota_mib + 16))
 rounds=20
-
 
 check "Xen's IOMMU is on" sh -c "xl dmesg | grep -q 'I/O virtualisation enabled'"
 check_eq "dom0 drives both displays with bochs-drm" "bochs-drm bochs-drm" "$(driver_of $console) $(driver_of $gpu)"
