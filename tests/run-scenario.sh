@@ -18,7 +18,8 @@
 # Prints "PASS: <name>: <check>" / "FAIL: ..." / "SKIP: ..." lines and
 # "REPORT: <name>: ..." figures; exits 1 when anything failed.
 # BOOT_CMD replaces scripts/boot.sh (the runner's own unit test uses it);
-# SCENARIO_DOM0_ARGS adds to dom0's command line (make bench uses it).
+# SCENARIO_DOM0_ARGS adds to dom0's command line, NATIVE=1 boots without Xen
+# whatever the header says (make bench uses both).
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
@@ -54,7 +55,7 @@ rm -f "$MONITOR"
 SERIAL=$log RESULTS=$chan DOM0_ARGS="xtest=$rel $(header dom0-args) ${SCENARIO_DOM0_ARGS:-}" \
 	XEN_ARGS="$(header xen-args)" \
 	MACHINE="$(header machine)" MEM="$(header mem)" QEMU_EXTRA="$(header qemu)" \
-	NATIVE="$(header native)" MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
+	NATIVE="${NATIVE:-$(header native)}" MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
 qemu=$!
 
 # Never leave QEMU behind, whatever ends this script.
