@@ -396,3 +396,36 @@ check_guest_logs() {
 		fi
 	done
 }
+
+# A leak check in the spirit of OSSTest's ts-leak-check: leak_baseline
+# records what dom0 and Xen hold before a scenario's guests, leak_check
+# <when> compares after they are gone: domains, xenstore entries under
+# /local/domain and /vm, the toolstack's processes (xl, xen*, qemu*,
+# libxl*), files under /var/run/xen and /var/lib/xen (but xl's host-wide
+# quota lock, kept by design), Xen's free memory and free memory below
+# 4 GiB.
+leak_state() {
+	echo "domains: $(xl list | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ')"
+	echo "xenstore /local/domain: $(xenstore-list /local/domain | sort -n | tr '\n' ' ')"
+	echo "xenstore /vm: $(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')"
+	echo "processes: $(ps -o comm | grep -E '^(xl|xen|qemu|libxl)' | sort | tr '\n' ' ')"
+	echo "files: $(find /var/run/xen /var/lib/xen -type f ! -name dma32-quota.lock 2>/dev/null | sort | tr '\n' ' ')"
+}
+
+leak_baseline() {
+	leak_state >/tmp/leak.base
+	LEAK_FREE=$(xl_info_field free_memory)
+	LEAK_LOW=$(xl_info_field dma32_free_memory)
+}
+
+leak_check() {
+	wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $LEAK_FREE ]"
+	leak_state >/tmp/leak.now
+	while IFS= read -r _l; do
+		_what=${_l%%:*}
+		_was=$(grep "^$_what:" /tmp/leak.base)
+		check_eq "nothing left behind $1: $_what" "$_was" "$_l"
+	done </tmp/leak.now
+	check_eq "Xen's free memory back to its start value $1 (MiB)" "$LEAK_FREE" "$(xl_info_field free_memory)"
+	check_eq "free memory below 4 GiB back to its start value $1 (MiB)" "$LEAK_LOW" "$(xl_info_field dma32_free_memory)"
+}
