@@ -429,3 +429,18 @@ leak_check() {
 	check_eq "Xen's free memory back to its start value $1 (MiB)" "$LEAK_FREE" "$(xl_info_field free_memory)"
 	check_eq "free memory below 4 GiB back to its start value $1 (MiB)" "$LEAK_LOW" "$(xl_info_field dma32_free_memory)"
 }
+
+# check_quota_held <guest> <quota kB> <when>: dom0's view of a guest's DMA32
+# quota: in force in Xen (xl list -l), published in the guest's xenstore
+# area (memory/dma32-quota), use within it, and Xen's count matching its
+# audit.  The test bed's scenarios and OSSTest's ts-xen-ttm-dma32 step
+# (tests/osstest) run these same checks.
+check_quota_held() {
+	_dom=$(xl domid "$1")
+	check_eq "$3: $1's quota is in force ($2 kB)" "$2" "$(dma32_kb "$1" quota)"
+	check_eq "$3: $1's quota is in its xenstore area" "$2" \
+		"$(xenstore-read /local/domain/$_dom/memory/dma32-quota 2>&1)"
+	_used=$(dma32_kb "$1" used)
+	check "$3: $1's use (${_used} kB) within the quota" test "${_used:-x}" -le "$2"
+	audit_dma32 "$_dom" "$3"
+}
