@@ -54,12 +54,17 @@ tools() {
 		die "libxen-dev is installed: its headers in /usr/include shadow the tree's and break the tools build; apt-get remove libxen-dev"
 	fi
 	cd "$SRC"
-	if [ ! -f config/Tools.mk ] || [ tools/configure -nt config/Tools.mk ]; then
-		./configure --prefix=/usr --disable-docs --disable-stubdom \
-			--disable-xen --disable-qemu-traditional --disable-rombios \
-			--disable-seabios --disable-ipxe --disable-ovmf --disable-ocamltools \
-			--disable-golang --disable-pvshim --disable-pygrub --disable-xsmpolicy \
-			--disable-monitors --with-system-qemu=/usr/bin/qemu-system-i386
+	# xentop (the monitors) is built: administrators read DMA32 use there
+	local flags="--prefix=/usr --disable-docs --disable-stubdom
+		--disable-xen --disable-qemu-traditional --disable-rombios
+		--disable-seabios --disable-ipxe --disable-ovmf --disable-ocamltools
+		--disable-golang --disable-pvshim --disable-pygrub --disable-xsmpolicy
+		--with-system-qemu=/usr/bin/qemu-system-i386"
+	if [ ! -f config/Tools.mk ] || [ tools/configure -nt config/Tools.mk ] ||
+		[ "$(cat "$BUILD/xen-tools.flags" 2>/dev/null)" != "$(echo $flags)" ]; then
+		# shellcheck disable=SC2086
+		./configure $flags
+		echo $flags >"$BUILD/xen-tools.flags"
 	fi
 	keep_shipped_parsers
 	make -C tools/include -j"$JOBS"

@@ -432,8 +432,8 @@ leak_check() {
 
 # check_quota_held <guest> <quota kB> <when>: dom0's view of a guest's DMA32
 # quota: in force in Xen (xl list -l), published in the guest's xenstore
-# area (memory/dma32-quota), use within it, and Xen's count matching its
-# audit.  The test bed's scenarios and OSSTest's ts-xen-ttm-dma32 step
+# area (memory/dma32-quota), use within it, the same figures in xentop's
+# columns, and Xen's count matching its audit.  The test bed's scenarios and OSSTest's ts-xen-ttm-dma32 step
 # (tests/osstest) run these same checks.
 check_quota_held() {
 	_dom=$(xl domid "$1")
@@ -442,5 +442,15 @@ check_quota_held() {
 		"$(xenstore-read /local/domain/$_dom/memory/dma32-quota 2>&1)"
 	_used=$(dma32_kb "$1" used)
 	check "$3: $1's use (${_used} kB) within the quota" test "${_used:-x}" -le "$2"
+	check_eq "$3: xentop shows $1's use and quota as xl list -l does (kB)" \
+		"$_used $2" "$(xentop_dma32 "$1")"
 	audit_dma32 "$_dom" "$3"
+}
+
+# xentop_dma32 <guest>: the guest's DMA32(k) and DMA32Q(k) columns in
+# xentop's batch output
+xentop_dma32() {
+	xentop -b -i 1 -f | awk -v g="$1" '
+		$1 == "NAME" { for (i = 1; i <= NF; i++) c[$i] = i }
+		$1 == g && c["DMA32(k)"] { print $c["DMA32(k)"], $c["DMA32Q(k)"]; exit }'
 }

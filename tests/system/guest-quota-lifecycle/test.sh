@@ -1,17 +1,18 @@
 # OSSTest's guest lifecycle with a DMA32 quota: a PV guest with
 # dma32_quota = 16 holds 8 MiB of TTM buffers of a 32-bit device
 # (ttm_workload through xen-swiotlb, booted with iommu=soft) and goes
-# through xl save / xl restore, a local xl migrate (ts-guest-localmigrate,
-# with a transport command that runs the receiver here instead of ssh),
-# xl reboot and xl shutdown.  After each step the quota is in force again
-# (xl list -l, the guest's xenstore key), the guest's use stays within it,
-# the held buffers keep their contents, and new buffers are below the
-# limit of a new device.  Restore and migration give the guest frames
-# wherever Xen has them (PV save/restore keeps contents, not machine
-# placement; xl refuses to save a guest with a passed-through device): the
-# held buffers' frames above 4 GiB are reported, not failed, and freeing
-# them must not upset the guest's kernel.  A leak check (leak_check) after
-# the guest is gone.
+# through xl save / xl restore (refused first, with the admission message,
+# while another guest's quota leaves too little below 4 GiB), a local xl
+# migrate (ts-guest-localmigrate, with a transport command that runs the
+# receiver here instead of ssh), xl reboot and xl shutdown.  After each
+# step the quota is in force again (xl list -l, the guest's xenstore key,
+# xentop), the guest's use stays within it, the held buffers keep their
+# contents, and new buffers are below the limit of a new device.  Restore
+# and migration give the guest frames wherever Xen has them (PV
+# save/restore keeps contents, not machine placement; xl refuses to save a
+# guest with a passed-through device): the held buffers' frames above
+# 4 GiB are reported, not failed, and freeing them must not upset the
+# guest's kernel.  A leak check (leak_check) after the guest is gone.
 # timeout: 1500
 . ../lib.sh
 
@@ -59,6 +60,17 @@ check "xl save w1" xl save w1 /var/lib/xen/save/w1
 check "w1 is gone while saved" sh -c "! xl domid w1"
 check_eq "while saved: free memory below 4 GiB back to its start value (MiB)" \
 	"$LEAK_LOW" "$(xl_info_field dma32_free_memory)"
+# Admission again on restore: with what is free below 4 GiB promised to
+# another guest's quota but 8 MiB, w1's 16 MiB cannot be met
+avail=$(($(xl_info_field dma32_free_memory) - $(promised_mib)))
+guest_cfg hog 64 "dma32_quota = $((avail - 8))"
+check "a guest whose quota takes all but 8 MiB of what is free below 4 GiB ($((avail - 8)) MiB)" xl_create /tmp/hog.cfg
+out=$(xl restore /var/lib/xen/save/w1 2>&1)
+rc=$?
+check "xl restore w1 is refused while its quota cannot be met" test "$rc" != 0
+check "... saying what is free and what is promised" sh -c "echo \"\$1\" | grep -q 'dma32_quota=${quota_kb}kB cannot be met: [0-9]*kB of memory below 4GiB is free and [0-9]*kB of it is promised'" - "$out"
+check "... and leaves no w1 behind" sh -c "! xl domid w1"
+check "xl destroy hog" xl_destroy hog
 check "xl restore w1" xl restore /var/lib/xen/save/w1
 rm -f /var/lib/xen/save/w1
 after "restore" 16
