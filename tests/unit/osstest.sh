@@ -43,7 +43,7 @@ check_eq "basis, start, checks, stop, leak check, in that order" \
 	"basis|create|guest debian 16384 started|shutdown|leak after-stop" \
 	"$(sed -n 's,^output .*/dma32-host-checks \([^2]*\) 2>&1.*,\1,p; s/^\(create\|shutdown\) .*/\1/p' "$d/log" | sed 's/ $//' | paste -sd'|')"
 check "every check of the test bed passed (quota, xenstore, use, audit, leak)" \
-	sh -c "! grep -q XTEST-FAIL '$d/log' && [ \$(grep -c XTEST-PASS '$d/log') -eq 11 ]"
+	sh -c "! grep -q XTEST-FAIL '$d/log' && [ \$(grep -c XTEST-PASS '$d/log') -eq 12 ]"
 
 step "debian_dma32_quota=2g" FAKE_QUOTA=2097152 FAKE_USED=0
 check_eq "a quota in GiB (2g) is 2097152 kB" 0 "$(cat "$d/rc")"
@@ -54,6 +54,9 @@ check_eq "no runvar: 16 MiB" 'dma32_quota = "16384k"' "$(head -n 1 "$d/debian.cf
 step "debian_dma32_quota=16" FAKE_QUOTA=16384 FAKE_USED=20000
 check_eq "use above the quota fails the step" 1 "$(cat "$d/rc")"
 check "... naming the check" grep -q "FAIL: .*check(s) failed: started: debian's use (20000 kB) within the quota" "$d/out"
+
+step "debian_dma32_quota=16" FAKE_QUOTA=16384 FAKE_USED=100 FAKE_XENTOP_USED=200
+check "xentop disagreeing with xl list -l fails the step" grep -q "xentop shows debian's use and quota" "$d/out"
 
 step "debian_dma32_quota=16" FAKE_QUOTA=16384 FAKE_USED=100 FAKE_XS_QUOTA=8192
 check_eq "a quota missing from the guest's xenstore area fails the step" 1 "$(cat "$d/rc")"
