@@ -127,6 +127,12 @@ xl_info_field() {
 	measure sh -c "xl info | sed -n 's/^$1[[:space:]]*: *//p'"
 }
 
+# wait_info_back <field> <MiB> <seconds>: until xl info's field (free_memory,
+# dma32_free_memory) is back to at least that value
+wait_info_back() {
+	wait_for "$3" sh -c "[ \$(xl info | sed -n 's/^$1 *: *//p') -ge $2 ]"
+}
+
 # ktap <suite>: a KUnit suite's results, for the host to parse with Linux's
 # own KTAP parser; a suite that is not registered is a failure.
 ktap() {
@@ -419,7 +425,7 @@ leak_baseline() {
 }
 
 leak_check() {
-	wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $LEAK_FREE ]"
+	wait_info_back free_memory "$LEAK_FREE" 30
 	leak_state >/tmp/leak.now
 	while IFS= read -r _l; do
 		_what=${_l%%:*}
@@ -433,8 +439,8 @@ leak_check() {
 # check_quota_held <guest> <quota kB> <when>: dom0's view of a guest's DMA32
 # quota: in force in Xen (xl list -l), published in the guest's xenstore
 # area (memory/dma32-quota), use within it, the same figures in xentop's
-# columns, and Xen's count matching its audit.  The test bed's scenarios and OSSTest's ts-xen-ttm-dma32 step
-# (tests/osstest) run these same checks.
+# columns, and Xen's count matching its audit.  The test bed's scenarios
+# and OSSTest's ts-xen-ttm-dma32 step (tests/osstest) run these checks.
 check_quota_held() {
 	_dom=$(xl domid "$1")
 	check_eq "$3: $1's quota is in force ($2 kB)" "$2" "$(dma32_kb "$1" quota)"

@@ -63,7 +63,7 @@ check_eq "the display left the guest" "no display device" "$(agent $dom display)
 audit_dma32 "$dom" "of the driver domain after the detach"
 check_guest_kernel hp
 check "xl destroy hp" xl_destroy hp
-wait_for 60 sh -c "[ \$(xl info | sed -n 's/^dma32_free_memory *: *//p') -ge $low_free ]"
+wait_info_back dma32_free_memory "$low_free" 60
 check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$(xl_info_field dma32_free_memory)"
 check "xl pci-assignable-remove -r $gpu" xl pci-assignable-remove -r $gpu
 wait_for 30 sh -c "[ \"\$(driver_of $gpu)\" = bochs-drm ]"

@@ -114,7 +114,7 @@ audit_dma32 "$dom" "of the driver domain after its workload"
 
 check_guest_kernel gpu
 check "xl destroy gpu" xl_destroy gpu
-wait_for 60 sh -c "[ \$(xl info | sed -n 's/^dma32_free_memory *: *//p') -ge $low_free ]"
+wait_info_back dma32_free_memory "$low_free" 60
 check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$(xl_info_field dma32_free_memory)"
 check "xl pci-assignable-remove -r $gpu" xl pci-assignable-remove -r $gpu
 wait_for 30 sh -c "[ \"\$(basename \"\$(readlink /sys/bus/pci/devices/$gpu/driver)\")\" = bochs-drm ]"

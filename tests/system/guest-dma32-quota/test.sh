@@ -55,6 +55,6 @@ check "xl dma32-quota-set g1 0 (unlimited)" xl dma32-quota-set g1 0
 check "no quota: the xenstore key is gone" sh -c "! xenstore-read /local/domain/$dom/memory/dma32-quota"
 
 check "xl destroy g1" xl_destroy g1
-wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
+wait_info_back free_memory "$free_before" 30
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"
 check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free_before" "$(xl_info_field dma32_free_memory)"

@@ -15,5 +15,5 @@ check_eq "guest1 wrote data/guest-up in xenstore" 1 "$(xenstore-read /local/doma
 check "guest1 took memory from Xen" test "$(xl_info_field free_memory)" -lt "$free_before"
 check "xl destroy guest1" xl_destroy guest1
 check "guest1 is gone from xl list" sh -c "! xl list | grep -q '^guest1 '"
-wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
+wait_info_back free_memory "$free_before" 30
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"

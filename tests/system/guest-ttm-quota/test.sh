@@ -76,7 +76,7 @@ audit_dma32 "$dom" "after the quota changes"
 
 check_guest_kernel w1
 check "xl destroy w1" xl_destroy w1
-wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
+wait_info_back free_memory "$free_before" 30
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"
 low_free_after=$(xl_info_field dma32_free_memory)
 check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free_before" "$low_free_after"

@@ -90,11 +90,11 @@ wait_for 120 sh -c "[ \$(xl list -l s2 | sed -n 's/.*\"used_kb\": \([0-9]*\).*/\
 check_eq "s2's workload runs when it is destroyed" running "$(agent $d2 workload-result)"
 check "xl destroy s2 mid-workload" xl_destroy s2
 check "xl destroy s1" xl_destroy s1
-wait_for 60 sh -c "[ \$(xl info | sed -n 's/^dma32_free_memory *: *//p') -ge $low_free ]"
+wait_info_back dma32_free_memory "$low_free" 60
 low_free_after=$(xl_info_field dma32_free_memory)
 check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$low_free_after"
 set -- $evictions_failures
 report "guests-ttm-share s1" $quota_kb $peak1 "${1%:*}" "${1#*:}" $low_free $low_free_after
 report "guests-ttm-share s2" $quota_kb $peak2 "${2%:*}" "${2#*:}" $low_free $low_free_after
-wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
+wait_info_back free_memory "$free_before" 30
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"

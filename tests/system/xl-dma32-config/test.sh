@@ -128,5 +128,5 @@ for d in c1 c2; do xl domid $d >/dev/null 2>&1 && created=$((created + 1)); done
 check_eq "of two concurrent guests with dma32_quota = $q (free, unpromised: $avail MiB), one is created" 1 "$created"
 check "the other is refused as 'cannot be met'" sh -c "[ $((r1 + r2)) -ne 0 ] && cat /tmp/c1.out /tmp/c2.out | grep -q 'cannot be met'"
 for d in c1 c2; do xl domid $d >/dev/null 2>&1 && xl_destroy $d; done
-wait_for 30 sh -c "[ \$(xl info | sed -n 's/^free_memory *: *//p') -ge $free_before ]"
+wait_info_back free_memory "$free_before" 30
 check_eq "free memory back to its start value (MiB)" "$free_before" "$(xl_info_field free_memory)"
