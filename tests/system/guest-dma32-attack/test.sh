@@ -4,7 +4,8 @@
 # and populate/increase_reservation racing on both vCPUs with address_bits
 # 0, 31, 32 and 33 and 4 KiB and 2 MiB extents.  dom0 samples the
 # hypervisor's count throughout (test-dma32-quota watch): it never exceeds
-# the quota; the audit holds after each phase; the guest can still take its
+# the quota and agrees with the audit taken meanwhile; the audit holds after
+# each phase; the guest can still take its
 # whole quota; everything comes back when it is destroyed.
 #
 # Two rounds in one boot: Xen keeps one page for good the first time a guest
@@ -71,6 +72,9 @@ attack_round() {
 	report_text "$1: dom0 sampled the count $(field samples "$w") times: at most $(field max_used "$w") of $quota_pages frames, $(field max_over "$w") over"
 	check "$1: dom0 sampled the count throughout (over 100 samples)" test "$(field samples "$w")" -gt 100
 	check_eq "$1: dom0 never saw use over the quota (frames)" 0 "$(field max_over "$w")"
+	report_text "$1: dom0 audited the count $(field audits "$w") times while the guest ran: $(field audit_mismatches "$w") disagreed"
+	check "$1: dom0 audited the count throughout (over 10 audits)" test "$(field audits "$w")" -gt 10
+	check_eq "$1: every audit taken while the guest ran matched the counter" 0 "$(field audit_mismatches "$w")"
 
 	check "$1: xl destroy hostile" xl_destroy hostile
 	short=$(dom0_balloon_settle)
