@@ -5,13 +5,14 @@
 #            DEBUG=0 (release Xen and Linux; default: debug Xen, lockdep/list/
 #                     sleep-debug Linux, slub_debug)
 #            TESTS="<scenario> ..."    (make test: only these system scenarios)
+#            PACKAGES=0|1              (make test: skip / force the packages' boot)
 
 SHELL := /bin/bash
 S := scripts
-export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS DEBUG
+export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS DEBUG PACKAGES DEB_KCONFIG
 
 .PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot cross-check \
-	test bench unit-test check-drivers export check-series update-lock clean clean-trees distclean help
+	test bench deb unit-test check-drivers export check-series update-lock clean clean-trees distclean help
 
 all: build
 
@@ -42,6 +43,10 @@ test: build
 ## bench         build, then benchmark TTM's DMA32 paths (mainline, ours, native): build/bench/ (BENCH_ARGS=...)
 bench: build
 	@$(S)/bench.sh
+
+## deb           Debian packages of the patched Linux and Xen for a real host: build/deb/ (docs/admin-guide.md; DEB_KCONFIG=<config> starts from that kernel config)
+deb:
+	@$(S)/mk-deb.sh
 
 ## check-drivers build check: compile every TTM driver (radeon, amdgpu, nouveau, vmwgfx, qxl) with the series
 check-drivers: prepare

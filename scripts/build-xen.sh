@@ -54,8 +54,9 @@ tools() {
 		die "libxen-dev is installed: its headers in /usr/include shadow the tree's and break the tools build; apt-get remove libxen-dev"
 	fi
 	cd "$SRC"
-	# xentop (the monitors) is built: administrators read DMA32 use there
-	local flags="--prefix=/usr --disable-docs --disable-stubdom
+	# xentop (the monitors) is built: administrators read DMA32 use there;
+	# systemd units and man pages for the packages (make deb)
+	local flags="--prefix=/usr --enable-systemd --disable-stubdom
 		--disable-xen --disable-qemu-traditional --disable-rombios
 		--disable-seabios --disable-ipxe --disable-ovmf --disable-ocamltools
 		--disable-golang --disable-pvshim --disable-pygrub --disable-xsmpolicy

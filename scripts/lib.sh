@@ -12,13 +12,14 @@ warn() { echo "WARNING: $*" >&2; }
 note() { echo "  $*"; }
 
 # tracked_tests: the files under tests/ that dom0 gets, relative to tests/:
-# the scenarios git tracks (all of them outside a git checkout), their
+# the scenarios git tracks (system, bench, packages) (all of them outside a git checkout), their
 # library, the failure patterns and allowed reports.
 tracked_tests() {
 	if git -C "$TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git -C "$TOP/tests" ls-files -- system bench failure-patterns allowed-reports
+		git -C "$TOP/tests" ls-files -- system bench packages failure-patterns allowed-reports
 	else
-		(cd "$TOP/tests" && find system bench failure-patterns allowed-reports -type f 2>/dev/null)
+		(cd "$TOP/tests" && find system bench packages failure-patterns allowed-reports \
+			-type f 2>/dev/null)
 	fi
 }
 
@@ -67,4 +68,20 @@ use_ccache() {
 	CC_CMD="ccache gcc"
 	[ -d /usr/lib/ccache ] && export PATH=/usr/lib/ccache:$PATH
 	return 0
+}
+
+# The series' identity for package versions: series_epoch is when it last
+# changed (its last commit, else its newest file), series_version
+# "<yyyymmdd>.<hash of its patches>".
+SERIES_DIRS="linux-patches xen-hooks libxl-config"
+series_epoch() {
+	local t
+	# shellcheck disable=SC2086
+	t=$(git -C "$TOP" log -1 --format=%ct -- $SERIES_DIRS 2>/dev/null || true)
+	[ -n "$t" ] || t=$(cd "$TOP" && find $SERIES_DIRS -type f -printf '%T@\n' | sort -n | tail -n1)
+	echo "${t%.*}"
+}
+series_version() {
+	echo "$(date -u -d "@$(series_epoch)" +%Y%m%d).$(cd "$TOP" &&
+		find $SERIES_DIRS -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-8)"
 }

@@ -6,13 +6,16 @@
 #                          tracked scenarios under /tests (as in the repo),
 #                          with the guest kernel and initramfs under /boot
 # LINUX_OBJ, LINUX_MODS: another kernel build (make bench's release kernel);
-# IMAGES: where the images go (default build/).
+# IMAGES: where the images go (default build/).  The packages' test
+# (tests/packages.sh) takes everything from the unpacked packages instead:
+# XEN_DIST (the tools' root), BZIMAGE, LINUX_MODS, and EXTRA_ROOT, a tree of
+# test programs copied over dom0's root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-DIST=$BUILD/xen-dist
+DIST=${XEN_DIST:-$BUILD/xen-dist}
 MODS=${LINUX_MODS:-$BUILD/linux-mods}
-BZIMAGE=${LINUX_OBJ:-$BUILD/linux-obj}/arch/x86/boot/bzImage
+BZIMAGE=${BZIMAGE:-${LINUX_OBJ:-$BUILD/linux-obj}/arch/x86/boot/bzImage}
 IMAGES=${IMAGES:-$BUILD}
 BUSYBOX=$(command -v busybox || true)
 [ -x "$BUSYBOX" ] && file -L "$BUSYBOX" | grep -q 'statically linked' ||
@@ -48,11 +51,15 @@ copy_libs() {
 	done
 }
 
-# Xen tools: binaries, libraries and their data, no headers or static libs.
+# Xen tools: binaries, libraries and their data, no headers or static libs
+# (nor, from a root the packages were installed in, the kernel's files and
+# dpkg's database).
 copy_xen_tools() {
 	local root=$1
 	(cd "$DIST" && tar -cf - --exclude='usr/include' --exclude='*.a' --exclude='usr/share/doc' \
-		--exclude='usr/share/man' --exclude='usr/lib/pkgconfig' --exclude='usr/lib/debug' .) |
+		--exclude='usr/share/man' --exclude='usr/lib/pkgconfig' --exclude='usr/lib/debug' \
+		--exclude=./boot --exclude=./lib/modules --exclude=./usr/lib/modules \
+		--exclude=./usr/src --exclude=./var/lib/dpkg --exclude=./bin --exclude=./sbin .) |
 		tar -C "$root" -xf -
 	mkdir -p "$root"/var/lib/xen "$root"/var/log/xen/console "$root"/etc/xen
 	: >"$root/etc/xen/xl.conf"
@@ -119,6 +126,7 @@ dom0() {
 	cp "$BZIMAGE" "$root/boot/vmlinuz"
 	cp "$IMAGES/guest-initrd.gz" "$root/boot/guest-initrd.gz"
 	copy_tests "$root"
+	[ -z "${EXTRA_ROOT:-}" ] || cp -a "$EXTRA_ROOT/." "$root/"
 	install -m 0755 "$TOP/initramfs/dom0-init" "$root/init"
 	copy_kms_clients "$root"
 	copy_libs "$root"

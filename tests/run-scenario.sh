@@ -18,6 +18,8 @@
 # Prints "PASS: <name>: <check>" / "FAIL: ..." / "SKIP: ..." lines and
 # "REPORT: <name>: ..." figures; exits 1 when anything failed.
 # BOOT_CMD replaces scripts/boot.sh (the runner's own unit test uses it);
+# SCENARIO_PREFIX goes before the scenario's name in its results and logs
+# (tests/packages.sh runs scenarios again on the packages: "pkg-");
 # SCENARIO_DOM0_ARGS adds to dom0's command line, NATIVE=1 boots without Xen
 # whatever the header says (make bench uses both).
 set -uo pipefail
@@ -25,11 +27,12 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
 
 dir=$(realpath "${1:?scenario directory}")
-name=$(basename "$dir")
+base=$(basename "$dir")
+name=${SCENARIO_PREFIX:-}$base
 script=$dir/test.sh
 [ -f "$script" ] || die "$script is missing"
 rel=${dir#"$TOP/tests/"}
-case $rel in system/* | bench/*) ;; *) rel=system/$name ;; esac
+case $rel in system/* | bench/* | packages/*) ;; *) rel=system/$base ;; esac
 header() { sed -n "s/^# $1: *//p" "$script" | head -n1; }
 
 timeout=$(header timeout)
@@ -150,7 +153,7 @@ t0=$(date +%s)
 verdict=timeout
 while :; do
 	serve_screenshots
-	if grep -aq "^XTEST-END $name " "$resfile"; then verdict=end; break; fi
+	if grep -aq "^XTEST-END $base " "$resfile"; then verdict=end; break; fi
 	if grep -aqE "$DEAD" "$log"; then verdict=crash; break; fi
 	if ! kill -0 $qemu 2>/dev/null; then
 		wait $qemu
@@ -172,7 +175,7 @@ cleanup
 trap - EXIT
 
 # end_field <key>: a count on the end marker
-end_line=$(results_lines | grep "^XTEST-END $name " | tail -n1)
+end_line=$(results_lines | grep "^XTEST-END $base " | tail -n1)
 end_field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$end_line"; }
 
 # console_reports: one FAIL per kind of report on the console, with its first

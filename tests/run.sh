@@ -3,6 +3,8 @@
 #   unit tests of our scripts and pure logic  tests/unit/*.sh   (host)
 #   patch series agree with the build trees    scripts/series.sh check
 #   system scenarios, each a fresh boot        tests/system/*/test.sh (Xen + dom0 under QEMU)
+#   make deb's packages, booted                tests/packages.sh (PACKAGES=0 skips,
+#                                              PACKAGES=1 adds it to a TESTS= run)
 # TESTS="name ..." runs only these system scenarios (exact names; an unknown
 # name is an error); UNIT=0 / SYSTEM=0 skip a kind; LIST=1 only prints the
 # scenarios that would run.
@@ -50,6 +52,15 @@ if [ "${SYSTEM:-1}" = 1 ]; then
 		echo "== system scenario $name"
 		run "$TOP/tests/run-scenario.sh" "$TOP/tests/system/$name"
 	done
+fi
+
+# make deb's packages, booted (tests/packages.sh): with the whole run, or
+# PACKAGES=1
+packages=${PACKAGES:-}
+[ -n "$packages" ] || { [ -z "${TESTS:-}" ] && [ "${SYSTEM:-1}" = 1 ] && packages=1; }
+if [ "${packages:-0}" = 1 ]; then
+	echo "== packages (make deb, booted from the unpacked packages)"
+	run "$TOP/tests/packages.sh"
 fi
 
 # The figures scenarios report (DMA32 quota: peak use, evictions, ...)
