@@ -55,12 +55,14 @@ tools() {
 	fi
 	cd "$SRC"
 	# xentop (the monitors) is built: administrators read DMA32 use there;
-	# systemd units and man pages for the packages (make deb)
+	# systemd units and man pages for the packages (make deb); Debian's
+	# python3, whatever else is first on PATH (scripts' #! lines)
 	local flags="--prefix=/usr --enable-systemd --disable-stubdom
 		--disable-xen --disable-qemu-traditional --disable-rombios
 		--disable-seabios --disable-ipxe --disable-ovmf --disable-ocamltools
 		--disable-golang --disable-pvshim --disable-pygrub --disable-xsmpolicy
-		--with-system-qemu=/usr/bin/qemu-system-i386"
+		--with-system-qemu=/usr/bin/qemu-system-i386
+		PYTHON=/usr/bin/python3"
 	if [ ! -f config/Tools.mk ] || [ tools/configure -nt config/Tools.mk ] ||
 		[ "$(cat "$BUILD/xen-tools.flags" 2>/dev/null)" != "$(echo $flags)" ]; then
 		# shellcheck disable=SC2086

@@ -52,12 +52,21 @@ linux_packages() {
 
 # The distribution's Xen packages (the source package's binaries), which ours
 # replace: derived from the registry's index, not written down here.
+# debian_xen_packages hypervisor|tools: those the hypervisor package replaces
+# (xen-hypervisor-*, xen-system-*), or the tools package (the rest).  Each of
+# ours conflicts with its own share only: the hypervisor package conflicting
+# with, say, xenstore-utils would conflict with our tools, which provide it.
 debian_xen_packages() {
+	local pick=-v
+	[ "$1" = hypervisor ] && pick=
+	debian_xen_binaries | grep $pick -E '^xen-(hypervisor|system)' | paste -sd, | sed 's/,/, /g'
+}
+debian_xen_binaries() {
 	apt-cache -o "Dir::Etc::SourceList=$CACHE/apt/sources.sources" \
 		-o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$CACHE/apt/lists" \
 		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= showsrc xen |
 		sed -n 's/^Binary: //p' | tr ',' '\n' | tr -d ' ' |
-		grep -v -e '-dbg$' -e 'arm64' -e '^xen-doc$' | sort -u | paste -sd, | sed 's/,/, /g'
+		grep -v -e '-dbg$' -e 'arm64' -e '^xen-doc$' | sort -u
 }
 
 # doc_files <pkg> <stage>: copyright and changelog, as Debian policy asks
@@ -68,8 +77,9 @@ doc_files() {
 	$pkg: the Xen Project hypervisor 4.20 and its tools, with the xen-ttm
 	patch series (xen-hooks, libxl-config) applied.
 
-	Copyright: the Xen Project contributors (see the COPYING files and the
-	source headers of the Xen 4.20 sources this package was built from).
+	Copyright (C) 2002-2025 the Xen Project contributors (see the COPYING
+	files and the source headers of the Xen 4.20 sources this package was
+	built from).
 
 	License: GPL-2 for the hypervisor and the toolstack (xl); LGPL-2.1 for
 	the libraries under tools/libs; parts under BSD-style licenses as their
@@ -79,9 +89,9 @@ doc_files() {
 	{
 		echo "$pkg ($XEN_PKG_VERSION) unstable; urgency=medium"
 		echo
-		echo "  * Xen $XEN_VERSION with the xen-ttm series: per-domain DMA32"
-		echo "    accounting and quota (xen-hooks), dma32_quota in xl and libxl"
-		echo "    (libxl-config)."
+		echo "  * Xen with the xen-ttm series: per-domain DMA32 accounting and"
+		echo "    quota (xen-hooks), dma32_quota in xl and libxl (libxl-config)."
+		echo "  * Base: Debian's Xen $XEN_VERSION."
 		echo
 		echo " -- $MAINT  $(date -R -d "@$(series_epoch)")"
 	} | gzip -9n >"$doc/changelog.Debian.gz"
@@ -118,7 +128,7 @@ hypervisor_package() {
 	mkdir -p "$root/DEBIAN"
 	# GRUB's 20_linux_xen makes the entries from /boot/xen-*.gz
 	for s in postinst postrm; do
-		printf '#!/bin/sh\nset -e\nif [ -x /usr/sbin/update-grub ] && [ -z "${DPKG_ROOT:-}" ]; then\n\tupdate-grub || true\nfi\n' \
+		printf '#!/bin/sh\nset -e\nif command -v update-grub >/dev/null && [ -z "${DPKG_ROOT:-}" ]; then\n\tupdate-grub || true\nfi\n' \
 			>"$root/DEBIAN/$s"
 		chmod 0755 "$root/DEBIAN/$s"
 	done
@@ -127,8 +137,8 @@ hypervisor_package() {
 		"Depends: $UTILS_PKG (= $XEN_PKG_VERSION)" \
 		"Recommends: grub-pc | grub-efi-amd64" \
 		"Provides: xen-hypervisor, xen-hypervisor-4.20" \
-		"Conflicts: $(debian_xen_packages)" \
-		"Replaces: $(debian_xen_packages)" \
+		"Conflicts: $(debian_xen_packages hypervisor)" \
+		"Replaces: $(debian_xen_packages hypervisor)" \
 		"Description: Xen hypervisor 4.20 with per-domain DMA32 quotas (xen-ttm)" \
 		" The Xen hypervisor with the xen-ttm series: it counts each domain's" \
 		" memory below 4GiB and enforces a per-domain DMA32 quota, so that GPU" \
@@ -147,6 +157,16 @@ stage_tools() {
 	# systemd hosts: the units start the daemons; the SysV scripts would start
 	# them a second time through systemd's sysv generator
 	rm -rf "$root/etc/init.d"
+	# bash completions where Debian's bash-completion looks
+	mkdir -p "$root/usr/share/bash-completion/completions"
+	mv "$root/etc/bash_completion.d/xl" "$root/usr/share/bash-completion/completions/xl"
+	rmdir "$root/etc/bash_completion.d"
+	# Python modules where Debian's python3 finds them
+	if [ -d "$root"/usr/lib/python3.*/site-packages ]; then
+		mkdir -p "$root/usr/lib/python3"
+		mv "$root"/usr/lib/python3.*/site-packages "$root/usr/lib/python3/dist-packages"
+		rmdir "$root"/usr/lib/python3.[0-9]*
+	fi
 	find "$root" \( -name '*.a' -o -name '*.la' \) -delete
 	# lib*.so (no version) are for linking: a -dev package's
 	find "$root/usr/lib" -maxdepth 1 -name 'lib*.so' -type l -delete
@@ -166,7 +186,7 @@ shlibs_depends() {
 	mkdir -p "$tmp/debian"
 	printf 'Source: xen\n\nPackage: %s\nArchitecture: amd64\n' "$UTILS_PKG" >"$tmp/debian/control"
 	# shellcheck disable=SC2046
-	(cd "$tmp" && dpkg-shlibdeps -O -S"$root" -l"$root/usr/lib" \
+	(cd "$tmp" && dpkg-shlibdeps -O -S"$root" -l"$root/usr/lib" -x"$UTILS_PKG" \
 		$(find "$root" -type f -exec sh -c 'file "$1" | grep -q ELF' _ {} \; -print) 2>/dev/null) |
 		sed -n 's/^shlibs:Depends=//p'
 	rm -rf "$tmp"
@@ -193,11 +213,11 @@ utils_package() {
 	done
 	build_deb "$UTILS_PKG" "$root" \
 		"Section: admin" "Priority: optional" \
-		"Depends: $(shlibs_depends "$root")" \
+		"Depends: $(shlibs_depends "$root"), python3" \
 		"Recommends: $HV_PKG (= $XEN_PKG_VERSION), qemu-system-x86" \
 		"Provides: xen-utils, xen-utils-4.20, xenstore-utils" \
-		"Conflicts: $(debian_xen_packages)" \
-		"Replaces: $(debian_xen_packages)" \
+		"Conflicts: $(debian_xen_packages tools)" \
+		"Replaces: $(debian_xen_packages tools)" \
 		"Description: Xen 4.20 tools with DMA32 quotas (xen-ttm)" \
 		" xl, xenstored, xenconsoled, xentop and the Xen libraries, with the" \
 		" xen-ttm series: dma32_quota= in xl.cfg, xl dma32-quota-set, DMA32 use" \
@@ -205,13 +225,14 @@ utils_package() {
 		" xenstore for the guest's kernel."
 }
 
-# lintian: every tag must be fixed or listed with its reason in
-# config/lintian-explained ("<package-glob> <tag>  # reason")
+# lintian: every error and warning must be fixed or listed with its reason
+# in config/lintian-explained ("<package-glob> <tag>  # reason"); the info
+# and pedantic tags are in the report too (build/deb/lintian.txt)
 run_lintian() {
 	local out=$OUT/lintian.txt unexplained
 	lintian --no-cfg --display-level '>=pedantic' --tag-display-limit 0 \
 		"$OUT"/*.deb >"$out" 2>&1 || true
-	unexplained=$({ grep -E '^[EWIXP]: ' "$out" || true; } | while read -r level rest; do
+	unexplained=$({ grep -E '^[EW]: ' "$out" || true; } | while read -r level rest; do
 		pkg=${rest%%:*}
 		tag=$(echo "$rest" | awk '{print $2}')
 		explained "$pkg" "$tag" || echo "$level $rest"

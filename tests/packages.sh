@@ -47,6 +47,8 @@ fresh_root() {
 	rm -rf "$ROOT"
 	mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,var/lib/dpkg/info,var/lib/dpkg/updates}
 	: >"$ROOT/var/lib/dpkg/status"
+	mkdir -p "$ROOT/dev"
+	mknod -m 0666 "$ROOT/dev/null" c 1 3
 	cp "$(command -v busybox)" "$ROOT/bin/busybox"
 	chroot "$ROOT" /bin/busybox --install -s
 	(cd "$ROOT" && find . | LC_ALL=C sort) >"$D/root-before.list"
