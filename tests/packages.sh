@@ -18,7 +18,13 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 D=$BUILD/deb
 ROOT=$D/root
 IMG=$D/img
-PKG_TESTS=${PKG_TESTS:-xl-dma32-config guest-ttm-quota}
+# (not xl-dma32-config: its 64 MiB guests are sized for the test bed's
+# trimmed kernel; the packaged defconfig-based kernel runs out of memory
+# booting in 64 MiB, docs/admin-guide.md)
+PKG_TESTS=${PKG_TESTS:-guest-ttm-quota}
+# the test modules those scenarios load (others need test-only kernel
+# options, e.g. ttm_bench the pools' debug interface)
+PKG_TEST_MODULES="ttm_workload"
 
 if "$TOP/scripts/mk-deb.sh" 2>&1 | tee "$LOGS/make-deb.out"; [ "${PIPESTATUS[0]}" = 0 ]; then
 	echo "PASS: packages: make deb built every package, lintian reports nothing unexplained"
@@ -73,9 +79,10 @@ images() {
 	cp -a "$moddir" "$D/mods/lib/modules/"
 	rm -rf "$D/mods/lib/modules/$rel/kernel/drivers/gpu/drm/"{amd,radeon,nouveau}
 	mkdir -p "$D/test-modules"
-	cp -r "$TOP/tests/modules/." "$D/test-modules/"
-	for t in "$D"/test-modules/*/Kbuild; do
-		t=$(dirname "$t")
+	cp -r "$TOP/tests/modules/include" "$D/test-modules/"
+	for t in $PKG_TEST_MODULES; do
+		cp -r "$TOP/tests/modules/$t" "$D/test-modules/"
+		t=$D/test-modules/$t
 		make -C "$ROOT/usr/src/linux-headers-$rel" M="$t" modules &&
 			make -C "$ROOT/usr/src/linux-headers-$rel" M="$t" INSTALL_MOD_PATH="$D/mods" \
 				INSTALL_MOD_DIR=extra INSTALL_MOD_STRIP=1 modules_install || return 1

@@ -43,11 +43,10 @@ else
 fi
 explained=$(grep -v '^#' "$TOP/config/lintian-explained" | awk 'NF >= 2 {print $1, $2; exit}')
 if [ -n "$explained" ]; then
-	set -- $explained
-	pkg=$1
+	read -r pkg tag <<<"$explained"
 	case $pkg in *'*'*) pkg=${pkg%%\**}x ;; esac
-	echo "W: $pkg: $2 some detail" >"$tmp/lintian.out"
-	check "an explained tag ($2 on $pkg) passes" gate
+	echo "W: $pkg: $tag some detail" >"$tmp/lintian.out"
+	check "an explained tag ($tag on $pkg) passes" gate
 else
 	pass "no lintian tag needs an explanation"
 fi
