@@ -440,8 +440,11 @@ leak_check() {
 		_was=$(grep "^$_what:" /tmp/leak.base)
 		check_eq "nothing left behind $1: $_what" "$_was" "$_l"
 	done </tmp/leak.now
-	check_eq "Xen's free memory back to its start value $1 (MiB)" "$LEAK_FREE" "$(xl_info_field free_memory)"
-	check_eq "free memory below 4 GiB back to its start value $1 (MiB)" "$LEAK_LOW" "$(xl_info_field dma32_free_memory)"
+	_free=$(xl_info_field free_memory)
+	_low=$(xl_info_field dma32_free_memory)
+	check_eq "Xen's free memory back to its start value $1 (MiB)" "$LEAK_FREE" "$_free"
+	check_eq "free memory below 4 GiB back to its start value $1 (MiB)" "$LEAK_LOW" "$_low"
+	report_text "leak check $1: free $_free MiB (start $LEAK_FREE), free below 4 GiB $_low MiB (start $LEAK_LOW)"
 }
 
 # check_quota_held <guest> <quota kB> <when>: dom0's view of a guest's DMA32

@@ -106,6 +106,7 @@ r=$(agent $dom hold 8 1024 wb=1)
 check_eq "reboot: 8 new buffers of 1 MiB, below the 32-bit limit (populated failed above)" \
 	"8 0 0" "$(field populated "$r") $(field failed "$r") $(field above "$r")"
 check_quota_held w1 "$quota_kb" "reboot, with buffers"
+report_text "reboot: quota $quota_kb kB, use $(dma32_kb w1 used) kB with 8 MiB of buffers, free below 4 GiB $(xl_info_field dma32_free_memory) MiB, free $(xl_info_field free_memory) MiB"
 check_guest_kernel w1
 
 # xl shutdown (ts-guest-stop)
