@@ -7,7 +7,8 @@ The inputs are the boots' results channels (build/bench/*.results).  A report
 needs the complete set: every path x size x phase x repeat that the log's
 BENCH-CONFIG announces, and the BENCH-DONE end marker; anything less fails.
 
-Each 'BENCH' line is one measured step (tests/bench/ttm-pool/test.sh).
+Each 'BENCH' line is one measured step (tests/bench/ttm-pool/test.sh); each
+'BENCH-LAT' line one path's single-populate latencies for a buffer size.
 Hypercall counts: the step's reading minus the median reading of the 'nop'
 step (what xenperf itself costs), then the median over repeats (they are
 deterministic but for that noise).  Times: median over repeats.
@@ -49,11 +50,20 @@ def expected_steps(config, native):
     return want
 
 
-def completeness_errors(path, steps, config, done, native):
+def expected_lat(config, native):
+    """{(path, size)} whose latencies a complete log holds"""
+    sizes = [int(x) for x in config.get("lat_sizes", "").split(",") if x]
+    paths = ("native",) if native else ("mainline", "ours")
+    return {(p, s) for p in paths for s in sizes}
+
+
+def completeness_errors(path, steps, config, done, native, lat=None):
     """What a log lacks to be a complete benchmark run"""
     if config is None:
         return [f"{path}: no BENCH-CONFIG line"]
     errors = [] if done else [f"{path}: no BENCH-DONE end marker (the run did not finish)"]
+    for key in sorted(expected_lat(config, native) - set(lat or {})):
+        errors.append(f"{path}: no latencies for {key[0]} {key[1]} KiB")
     for key, n in sorted(expected_steps(config, native).items()):
         got = len(steps.get(key, []))
         if got != n:
@@ -62,8 +72,9 @@ def completeness_errors(path, steps, config, done, native):
 
 
 def read_log(path, native):
-    """{(path, size, phase): [(ns, counts or None), ...]}, total MiB, errors"""
-    steps, total, errors, config, done = {}, None, [], None, False
+    """{(path, size, phase): [(ns, counts or None), ...]}, total MiB, errors,
+    {(path, size): (samples, p50, p99, max)}"""
+    steps, total, errors, config, done, lat = {}, None, [], None, False, {}
     with open(path, errors="replace") as log:
         for line in log:
             line = line.strip()
@@ -74,6 +85,12 @@ def read_log(path, native):
                 done = True
             elif line.startswith("XTEST-FAIL"):
                 errors.append(line)
+            elif line.startswith("BENCH-LAT "):
+                f = line.split()
+                if len(f) != 7 or not all(x.isdigit() for x in f[3:]) or int(f[3]) == 0:
+                    errors.append(f"{path}: latency line without figures: {line}")
+                    continue
+                lat[(f[1], int(f[2]))] = tuple(int(x) for x in f[3:])
             elif line.startswith("BENCH "):
                 f = line.split()
                 name = f[1]
@@ -82,8 +99,8 @@ def read_log(path, native):
                 counts = None if f[7] == "-" else [int(x) for x in f[7:14]]
                 issued = int(f[14]) if len(f) > 14 and f[14] != "-" else None
                 steps.setdefault((name, int(f[2]), f[3]), []).append((int(f[5]), counts, issued))
-    errors += completeness_errors(path, steps, config, done, native)
-    return steps, total, errors
+    errors += completeness_errors(path, steps, config, done, native, lat)
+    return steps, total, errors, lat
 
 
 def summarize(steps):
@@ -153,8 +170,9 @@ def size_name(kib):
 
 def main():
     xen_log, native_log, outdir = sys.argv[1:4]
-    xen_steps, total, errors = read_log(xen_log, False)
-    native_steps, ntotal, nerrors = read_log(native_log, True)
+    xen_steps, total, errors, lat = read_log(xen_log, False)
+    native_steps, ntotal, nerrors, nlat = read_log(native_log, True)
+    lat.update(nlat)
     if errors or nerrors:
         # an incomplete or failed run gives no table, only its errors
         with open(os.path.join(outdir, "table.md"), "w") as f:
@@ -226,11 +244,33 @@ def main():
                      f"{fmt(get('dma', s, 'cycle', 'subops_per_mib'))} | "
                      f"{fmt(get('dma', s, 'cold', 'ms_per_mib'))} | "
                      f"{fmt(get('native-dma', s, 'cold', 'ms_per_mib'))} |")
+    lines += latency_table(lat)
     with open(os.path.join(outdir, "table.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
+    with open(os.path.join(outdir, "latency.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["path", "size_kib", "samples", "p50_ns", "p99_ns", "max_ns"])
+        for key in sorted(lat):
+            w.writerow(list(key) + list(lat[key]))
 
     plot(rows, sizes, outdir)
     return 0
+
+
+def latency_table(lat):
+    """Single-populate latencies, and the targets: ours' p99 within 2x and
+    its maximum within 10x of mainline's median"""
+    us = lambda ns: f"{ns / 1000:,.0f}" if ns >= 10000 else f"{ns / 1000:.1f}"
+    lines = ["", "Single populate (one buffer from empty pools, every repeat pooled), microseconds:", "",
+             "| buffer | samples | mainline p50 / p99 / max | ours p50 / p99 / max | native p50 / p99 / max "
+             "| ours p99 / mainline p50 | ours max / mainline p50 |",
+             "|---|---|---|---|---|---|---|"]
+    for s in sorted({s for (_, s) in lat}):
+        m, o, n = lat.get(("mainline", s)), lat.get(("ours", s)), lat.get(("native", s))
+        cell = lambda v: "-" if v is None else " / ".join(us(x) for x in v[1:])
+        lines.append(f"| {size_name(s)} | {o[0] if o else '-'} | {cell(m)} | {cell(o)} | {cell(n)} | "
+                     f"{fmt(ratio(o and o[2], m and m[1]))}x | {fmt(ratio(o and o[3], m and m[1]))}x |")
+    return lines
 
 
 def plot(rows, sizes, outdir):

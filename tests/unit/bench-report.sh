@@ -81,3 +81,29 @@ grep -v '^XTEST-FAIL' "$tmp/xen.results" | grep -v '^BENCH-CONFIG' >"$tmp/x.resu
 check "a run without its configuration fails the report" report_fails
 : >"$tmp/x.results"
 check "an empty log (a boot that crashed before the benchmark) fails the report" report_fails
+
+# Single-populate latencies: a run that announces them must hold them all,
+# with figures, and the table compares ours' tail with mainline's median.
+lat_logs() {
+	sed -e 's/^\(BENCH-CONFIG .*\)$/\1 lat_sizes=4 lat_total_mib=1 lat_gap_us=0/' \
+		-e '/^XTEST-FAIL/d' "$tmp/xen.results" >"$tmp/x.results"
+	sed 's/^\(BENCH-CONFIG .*\)$/\1 lat_sizes=4 lat_total_mib=1 lat_gap_us=0/' \
+		"$tmp/native.results" >"$tmp/n.results"
+}
+lat_report() { python3 "$TOP/scripts/bench-report.py" "$tmp/x.results" "$tmp/n.results" "$tmp" >/dev/null 2>&1; }
+lat_logs
+echo "BENCH-LAT mainline 4 1280 20000 30000 90000" >>"$tmp/x.results"
+echo "BENCH-LAT ours 4 1280 4000 8000 400000" >>"$tmp/x.results"
+echo "BENCH-LAT native 4 1280 2000 3000 5000" >>"$tmp/n.results"
+check "a run with its latencies is reported" lat_report
+check "the latency table: p50 / p99 / max in microseconds, ours' p99 and max over mainline's median" \
+	grep -q '^| 4 KiB | 1280 | 20 / 30 / 90 | 4.0 / 8.0 / 400 | 2.0 / 3.0 / 5.0 | 0.40x | 20.00x |' "$tmp/table.md"
+check_eq "latency.csv holds every path" 3 "$(grep -c ',4,1280,' "$tmp/latency.csv")"
+lat_logs
+echo "BENCH-LAT mainline 4 1280 20000 30000 90000" >>"$tmp/x.results"
+echo "BENCH-LAT native 4 1280 2000 3000 5000" >>"$tmp/n.results"
+check "a run missing one path's latencies fails the report" sh -c "! python3 '$TOP/scripts/bench-report.py' '$tmp/x.results' '$tmp/n.results' '$tmp' >/dev/null 2>&1"
+check "... naming it" grep -q "no latencies for ours 4 KiB" "$tmp/table.md"
+echo "BENCH-LAT ours 4   " >>"$tmp/x.results"
+check "a latency line without figures fails the report" sh -c "! python3 '$TOP/scripts/bench-report.py' '$tmp/x.results' '$tmp/n.results' '$tmp' >/dev/null 2>&1"
+check "... saying so" grep -q "latency line without figures" "$tmp/table.md"

@@ -14,7 +14,11 @@
 # counts a hypercall again each time it resumes one it preempted.  <issued>:
 # the hypercalls the exchange code made, from debugfs
 # xen_contig_pool/hypercalls, '-' without Xen.)
+#   BENCH-LAT <path> <size KiB> <samples> <p50 ns> <p99 ns> <max ns>
+# (single-populate latency: buffers populated one by one from empty pools,
+# a pause of bench.lat_gap microseconds between two, every repeat pooled)
 # Kernel command line: bench.total=<MiB> bench.repeats=<n> bench.sizes=<KiB:KiB...>
+# bench.lat_total=<MiB> bench.lat_gap=<us> bench.lat_sizes=<KiB:KiB...>
 # (no commas: QEMU's multiboot module list would split there)
 # timeout: 3600
 # dom0-args: xtest.nodisplay
@@ -28,6 +32,12 @@ REPEATS=$(($(arg bench.repeats || true) + 0))
 SIZES=$(arg bench.sizes | tr ':' ' ')
 SIZES=${SIZES:-4 64 2048 16384}
 DMA_SIZES="4 64 2048"
+LAT_TOTAL=$(($(arg bench.lat_total || true) + 0))
+[ "$LAT_TOTAL" -gt 0 ] || LAT_TOTAL=32
+LAT_GAP=$(arg bench.lat_gap || true)
+LAT_GAP=$((${LAT_GAP:-100} + 0))
+LAT_SIZES=$(arg bench.lat_sizes | tr ':' ' ')
+LAT_SIZES=${LAT_SIZES:-4 64 2048}
 B=/sys/kernel/debug/ttm_bench
 CONTIG=/sys/kernel/debug/xen_contig_pool
 total_bytes=$((TOTAL * 1024 * 1024))
@@ -36,7 +46,7 @@ xen=0
 [ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ] && xen=1
 perf=0
 [ $xen = 1 ] && xenperf -p 2>/dev/null | grep -q '^calls from multicall' && perf=1
-result "BENCH-CONFIG xen=$xen perf=$perf total_mib=$TOTAL repeats=$REPEATS sizes=$(echo $SIZES | tr ' ' ,) dma_sizes=$(echo $DMA_SIZES | tr ' ' ,)"
+result "BENCH-CONFIG xen=$xen perf=$perf total_mib=$TOTAL repeats=$REPEATS sizes=$(echo $SIZES | tr ' ' ,) dma_sizes=$(echo $DMA_SIZES | tr ' ' ,) lat_sizes=$(echo $LAT_SIZES | tr ' ' ,) lat_total_mib=$LAT_TOTAL lat_gap_us=$LAT_GAP"
 
 modprobe ttm && modprobe ttm_bench || { fail "ttm_bench loads"; exit 1; }
 
@@ -107,6 +117,29 @@ ttm_path() {
 	done
 }
 
+# lat_path <path> <pooling Y|N>: single-populate latency per size, from
+# empty pools each repeat (ours: xen-swiotlb's pools shrunk first)
+lat_path() {
+	[ $xen = 0 ] || echo "$2" >$CONTIG/enabled || { fail "$1: xen_contig_pool/enabled $2"; return; }
+	for size in $LAT_SIZES; do
+		echo latreset >$B/ctl
+		r=1
+		while [ $r -le $REPEATS ]; do
+			[ $xen = 0 ] || echo shrink >$B/ctl
+			echo init >$B/ctl || { fail "$1: pool init"; return; }
+			if ! echo "lat $((size * 1024)) $((LAT_TOTAL * 1024 * 1024)) $LAT_GAP" >$B/ctl; then
+				fail "$1 ${size}KiB: latency run $r"
+				return
+			fi
+			_r=$(cat $B/result)
+			echo fini >$B/ctl
+			check_eq "$1 ${size}KiB latency run $r: every page below the device's limit" 0 "$(field above "$_r")"
+			r=$((r + 1))
+		done
+		result "BENCH-LAT $1 $size $(field n "$_r") $(field p50 "$_r") $(field p99 "$_r") $(field max "$_r")"
+	done
+}
+
 dma_path() {
 	for size in $DMA_SIZES; do
 		r=1
@@ -145,6 +178,8 @@ echo shrink >$B/ctl
 if [ $xen = 1 ]; then
 	ttm_path mainline N
 	ttm_path ours Y
+	lat_path mainline N
+	lat_path ours Y
 	mib=$((TOTAL * $(echo $SIZES | wc -w) * REPEATS))
 	# The exchanges (refills, give-backs): at most 4 hypercalls per MiB
 	# populated and given back, whatever the buffer size
@@ -167,6 +202,7 @@ if [ $xen = 1 ]; then
 	echo N >$CONTIG/enabled
 else
 	ttm_path native -
+	lat_path native -
 fi
 dma_path
 [ $xen = 0 ] || echo Y >$CONTIG/enabled

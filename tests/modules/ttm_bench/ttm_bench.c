@@ -22,15 +22,24 @@
  *                         to Xen
  *   dma <chunk> <total>   dma_alloc_attrs() chunks
  *   dmafree               dma_free_attrs() them
+ *   lat <size> <total> <gap us>
+ *                         as alloc, timing each buffer's populate on its
+ *                         own, with a pause of <gap us> between two (the
+ *                         rest of a driver's work); the samples add up
+ *                         until 'latreset' and the result gives their
+ *                         median, 99th percentile and maximum
+ *   latreset              forget the latency samples
  *   nop                   nothing (the reading tools' own baseline)
  * Every page handed out is checked against the device's coherent mask.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include <asm/xen/page.h>
 #include <xen/swiotlb-xen.h>
@@ -65,6 +74,8 @@ static unsigned long bench_nr_populated;
 static struct bench_chunk *bench_chunks;
 static unsigned long bench_nr_chunks;
 static size_t bench_chunk_size;
+static u64 *bench_lat;		/* populate times (ns) since 'latreset' */
+static unsigned long bench_nr_lat;
 static char bench_result[256];
 static DEFINE_MUTEX(bench_lock);
 static struct dentry *bench_dir;
@@ -176,6 +187,91 @@ static int bench_alloc(size_t size, size_t total)
 	return 0;
 }
 
+static int bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Room for @more latency samples beside those kept */
+static int bench_lat_grow(unsigned long more)
+{
+	u64 *lat = kvmalloc_array(bench_nr_lat + more, sizeof(*lat), GFP_KERNEL);
+
+	if (!lat)
+		return -ENOMEM;
+	if (bench_lat)
+		memcpy(lat, bench_lat, bench_nr_lat * sizeof(*lat));
+	kvfree(bench_lat);
+	bench_lat = lat;
+	return 0;
+}
+
+/* Report the median, 99th percentile and maximum of the samples kept */
+static void bench_lat_report(unsigned long above)
+{
+	u64 *sorted;
+	unsigned long n = bench_nr_lat;
+
+	sorted = kvmalloc_array(n, sizeof(*sorted), GFP_KERNEL);
+	if (!sorted) {
+		snprintf(bench_result, sizeof(bench_result), "n=0\n");
+		return;
+	}
+	memcpy(sorted, bench_lat, n * sizeof(*sorted));
+	sort(sorted, n, sizeof(*sorted), bench_cmp_u64, NULL);
+	snprintf(bench_result, sizeof(bench_result),
+		 "n=%lu p50=%llu p99=%llu max=%llu above=%lu\n", n,
+		 sorted[(n - 1) / 2], sorted[(n * 99 - 1) / 100], sorted[n - 1],
+		 above);
+	kvfree(sorted);
+}
+
+/*
+ * Populate every buffer, timing each on its own, with @gap_us between two:
+ * how long one allocation may wait (behind a refill, say)
+ */
+static int bench_lat_alloc(size_t size, size_t total, unsigned long gap_us)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = false };
+	unsigned long i, above = 0;
+	pgoff_t j;
+	int rc;
+
+	if (!bench_pool_ready || bench_nr_populated || bench_nr_tts ||
+	    !size || size % PAGE_SIZE || !total || total % size || gap_us > 100000)
+		return -EINVAL;
+	rc = bench_create_tts(size, total);
+	if (!rc)
+		rc = bench_lat_grow(bench_nr_tts);
+	if (rc)
+		return rc;
+
+	for (i = 0; i < bench_nr_tts; i++) {
+		u64 start = ktime_get_ns();
+
+		rc = ttm_pool_alloc(bench_pool, &bench_tts[i], &ctx);
+		if (rc)
+			return rc;
+		bench_lat[bench_nr_lat++] = ktime_get_ns() - start;
+		bench_nr_populated++;
+		for (j = 0; j < bench_tts[i].num_pages; j++)
+			above += bench_above(bench_tts[i].pages[j], 1);
+		if (gap_us)
+			usleep_range(gap_us, gap_us + gap_us / 4 + 1);
+	}
+	bench_lat_report(above);
+	return 0;
+}
+
+static void bench_lat_reset(void)
+{
+	kvfree(bench_lat);
+	bench_lat = NULL;
+	bench_nr_lat = 0;
+}
+
 static int bench_free(void)
 {
 	unsigned long i;
@@ -218,8 +314,12 @@ static int bench_fini(void)
 static int bench_shrink(void)
 {
 	unsigned long pages = 0, freed;
-	u64 start = ktime_get_ns();
+	u64 start;
 
+	/* A refill ahead of demand still running would pool more after it */
+	if (xen_pv_domain())
+		xen_contig_pool_flush_refills();
+	start = ktime_get_ns();
 	do {
 		freed = xen_pv_domain() ? xen_contig_pool_shrink(ULONG_MAX) : 0;
 		pages += freed;
@@ -286,11 +386,11 @@ static int bench_dma_free(void)
 
 static int bench_run(char *cmd)
 {
-	unsigned long size, total;
+	unsigned long size, total, gap;
 	char word[16];
 	int n;
 
-	n = sscanf(cmd, "%15s %lu %lu", word, &size, &total);
+	n = sscanf(cmd, "%15s %lu %lu %lu", word, &size, &total, &gap);
 	if (n < 1)
 		return -EINVAL;
 	snprintf(bench_result, sizeof(bench_result), "\n");
@@ -310,6 +410,12 @@ static int bench_run(char *cmd)
 		return bench_dma(size, total);
 	if (!strcmp(word, "dmafree"))
 		return bench_dma_free();
+	if (!strcmp(word, "lat") && n == 4)
+		return bench_lat_alloc(size, total, gap);
+	if (!strcmp(word, "latreset")) {
+		bench_lat_reset();
+		return 0;
+	}
 	return -EINVAL;
 }
 
@@ -389,6 +495,7 @@ static void __exit bench_module_exit(void)
 		bench_fini();
 	if (bench_chunks)
 		bench_dma_free();
+	bench_lat_reset();
 	mutex_unlock(&bench_lock);
 	ttm_device_fini(&bench_anchor);
 	drm_vma_offset_manager_destroy(&bench_vma);

@@ -12,17 +12,18 @@
 # One suite per load of the test module (kunit.filter_glob, written without
 # a newline): the exchange suite and the pools' free-loop suite without a
 # quota on dom0 (the partial exchange uses up the memory below a low limit,
-# the loop 64 MiB below 4 GiB), the pools' suite with one.
+# the free loop 64 MiB below 4 GiB), the pools' suite with one.
 G=/sys/module/kunit/parameters/filter_glob
 check "KUnit takes a suite filter" sh -c "printf %s xen_exchange >$G"
 check "modprobe exchange_test (xen_exchange)" modprobe exchange_test
 check "KUnit suite xen_exchange registered" test -d /sys/kernel/debug/kunit/xen_exchange
 ktap xen_exchange
 check "rmmod exchange_test" rmmod exchange_test
-# 64 MiB of pooled pages freed in one loop: no quota either
-printf %s xen_contig_pool_free >$G
-check "modprobe exchange_test (xen_contig_pool_free)" modprobe exchange_test
-ktap xen_contig_pool_free
+# 64 MiB of pooled pages freed in one loop, refills ahead of demand: no
+# quota either
+printf %s xen_contig_pool_noquota >$G
+check "modprobe exchange_test (xen_contig_pool_noquota)" modprobe exchange_test
+ktap xen_contig_pool_noquota
 check "rmmod exchange_test" rmmod exchange_test
 
 used=$(dma32_kb Domain-0 used)
