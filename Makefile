@@ -12,7 +12,7 @@ S := scripts
 export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS DEBUG PACKAGES DEB_KCONFIG
 
 .PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot cross-check \
-	test bench deb unit-test check-drivers export check-series update-lock clean clean-trees distclean help
+	test bench bench-scale deb unit-test check-drivers export check-series update-lock clean clean-trees distclean help
 
 all: build
 
@@ -43,6 +43,10 @@ test: build
 ## bench         build, then benchmark TTM's DMA32 paths (mainline, ours, native): build/bench/ (BENCH_ARGS=...)
 bench: build
 	@$(S)/bench.sh
+
+## bench-scale   build, then only the benchmark at scale (1 GiB in dom0, guests at once): build/bench/scale.md
+bench-scale: build
+	@BENCH_ONLY=scale $(S)/bench.sh
 
 ## deb           Debian packages of the patched Linux and Xen for a real host: build/deb/ (docs/admin-guide.md; DEB_KCONFIG=<config> starts from that kernel config)
 deb:

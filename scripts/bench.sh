@@ -7,10 +7,14 @@
 #      its images (build/bench-img), booted without slab debugging;
 #   3. one boot of that Xen with that dom0: mainline, ours and raw DMA;
 #   4. one boot of the same kernel without Xen: the native reference;
-#   5. build/bench/results.csv, table.md and bench.png (scripts/bench-report.py)
-#      from the two boots' results channels; an incomplete run fails.
+#   5. one boot of that Xen with more memory: 1 GiB of buffers in dom0 and
+#      guests populating at the same time (tests/bench/ttm-scale);
+#   6. build/bench/results.csv, table.md and bench.png (scripts/bench-report.py)
+#      from the first two boots' results channels, scale.csv and scale.md
+#      (scripts/bench-scale-report.py) from the third's; an incomplete run fails.
 # BENCH_ARGS adds to the kernel command line, e.g.
 #   BENCH_ARGS="bench.total=64 bench.repeats=3 bench.sizes=64:2048"
+# BENCH_ONLY=scale runs the builds and the scale boot only (make bench-scale).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,9 +24,9 @@ IMG=$BUILD/bench-img
 export LINUX_OBJ=$BUILD/linux-bench-obj LINUX_MODS=$BUILD/linux-bench-mods
 mkdir -p "$OUT" "$LOGS" "$IMG"
 
-stage "1/5" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
+stage "1/6" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
 	"$TOP/scripts/build-xen.sh" hypervisor "$OBJ" "$TOP/config/xen-bench.config"
-stage "2/5" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
+stage "2/6" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
 	sh -c "'$TOP/scripts/build-linux.sh' && IMAGES='$IMG' '$TOP/scripts/mk-initramfs.sh'"
 
 # boot_int3: did the last boot die of an int3 trap before the benchmark
@@ -30,31 +34,40 @@ stage "2/5" bench-linux "building Linux without debug options (build/linux-bench
 # int3 that kernel text patching (static keys) had already replaced, seen
 # during boot under Xen and without it; nothing of ours has run by then.
 boot_int3() {
-	grep -aq 'Oops: int3' "$LOGS/system-ttm-pool.serial" &&
-		! grep -aq '^BENCH-CONFIG' "$LOGS/system-ttm-pool.results"
+	grep -aq 'Oops: int3' "$LOGS/system-$1.serial" &&
+		! grep -aq '^BENCH-\(SCALE-\)\?CONFIG' "$LOGS/system-$1.results"
 }
 
-# run <name> <env...>: one boot of the benchmark; its serial log is kept.
+# run <name> <scenario> <env...>: one boot of a benchmark scenario
+# (tests/bench/<scenario>); its serial log is kept.
 # A boot that the emulator's int3 killed is booted once more, saying so;
 # any other failure, or a second one, fails the stage.
 run() {
-	local name=$1 try
-	shift
+	local name=$1 scenario=$2 try
+	shift 2
 	for try in 1 2; do
 		if env "$@" SCENARIO_DOM0_ARGS="${BENCH_ARGS:-}" SLAB_DEBUG= \
 			BZIMAGE="$LINUX_OBJ/arch/x86/boot/bzImage" INITRD="$IMG/dom0-initrd.gz" \
-			"$TOP/tests/run-scenario.sh" "$TOP/tests/bench/ttm-pool"; then
-			cp "$LOGS/system-ttm-pool.serial" "$OUT/$name.serial"
-			cp "$LOGS/system-ttm-pool.results" "$OUT/$name.results"
+			"$TOP/tests/run-scenario.sh" "$TOP/tests/bench/$scenario"; then
+			cp "$LOGS/system-$scenario.serial" "$OUT/$name.serial"
+			cp "$LOGS/system-$scenario.results" "$OUT/$name.results"
 			return 0
 		fi
-		cp "$LOGS/system-ttm-pool.serial" "$OUT/$name-failed-$try.serial"
-		[ "$try" = 1 ] && boot_int3 || return 1
+		cp "$LOGS/system-$scenario.serial" "$OUT/$name-failed-$try.serial"
+		[ "$try" = 1 ] && boot_int3 "$scenario" || return 1
 		echo "WARNING: $name: the boot died of the emulator's int3 before the benchmark began (build/bench/$name-failed-1.serial); booted again"
 	done
 }
-stage "3/5" bench-xen-run "benchmark under Xen: mainline, ours, dma_alloc_attrs" -- run xen XEN="$OBJ/xen"
-stage "4/5" bench-native-run "benchmark without Xen: native TTM, dma_alloc_attrs" -- run native NATIVE=1
-stage "5/5" bench-report "report (build/bench)" -- \
-	"$TOP/scripts/bench-report.py" "$OUT/xen.results" "$OUT/native.results" "$OUT"
-cat "$OUT/table.md"
+if [ "${BENCH_ONLY:-}" != scale ]; then
+	stage "3/6" bench-xen-run "benchmark under Xen: mainline, ours, dma_alloc_attrs" -- run xen ttm-pool XEN="$OBJ/xen"
+	stage "4/6" bench-native-run "benchmark without Xen: native TTM, dma_alloc_attrs" -- run native ttm-pool NATIVE=1
+fi
+stage "5/6" bench-scale-run "benchmark at scale under Xen: 1 GiB in dom0, guests at once" -- run scale ttm-scale XEN="$OBJ/xen"
+if [ "${BENCH_ONLY:-}" != scale ]; then
+	stage "6/6" bench-report "report (build/bench)" -- \
+		"$TOP/scripts/bench-report.py" "$OUT/xen.results" "$OUT/native.results" "$OUT"
+	cat "$OUT/table.md"
+fi
+stage "6/6" bench-scale-report "scale report (build/bench/scale.md)" -- \
+	"$TOP/scripts/bench-scale-report.py" "$OUT/scale.results" "$OUT"
+cat "$OUT/scale.md"

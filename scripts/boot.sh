@@ -13,6 +13,8 @@
 #   MONITOR=<socket>      QEMU monitor on a unix socket (screendump etc.)
 #   XEN_ARGS, DOM0_ARGS   appended to Xen's / dom0's command line
 #   MACHINE, MEM          QEMU machine and memory (defaults above)
+#   CPUS                  QEMU's CPUs (default 3: dom0's and one for each of
+#                         two guests, docs/testbed.md)
 #   QEMU_EXTRA            more QEMU arguments
 #   XEN, BZIMAGE, INITRD  images (default: the ones in build/)
 #   NATIVE=1              boot the same kernel and initramfs without Xen (the
@@ -50,7 +52,7 @@ dom0_cmdline="console=tty0 console=hvc0 earlyprintk=xen loglevel=6 $SLAB_DEBUG $
 
 # No SVM: Xen's VMLOAD-based PV segment reload leaves a wrong FS base now and
 # then under TCG (docs/testbed.md); a PV host has no use for SVM.
-args=(-accel tcg -cpu max,-smap,-smep,-pku,-la57,-svm -smp 3
+args=(-accel tcg -cpu max,-smap,-smep,-pku,-la57,-svm -smp "${CPUS:-3}"
 	-machine "$MACHINE" -m "$MEM" -no-reboot -display none)
 if [ "$native" = 1 ]; then
 	args+=(-kernel "$BZIMAGE" -initrd "$INITRD"

@@ -13,7 +13,7 @@
 # taken, and the console shows no crash or debug report (tests/failure-patterns).
 #
 # Header lines in test.sh set the boot:  "# timeout: <s>", "# boot-timeout: <s>",
-# "# dom0-args: ...", "# xen-args: ...", "# machine: ...", "# mem: ...", "# qemu: ...",
+# "# dom0-args: ...", "# xen-args: ...", "# machine: ...", "# mem: ...", "# cpus: ...", "# qemu: ...",
 # "# native: 1" (the same kernel and initramfs booted without Xen).
 # Prints "PASS: <name>: <check>" / "FAIL: ..." / "SKIP: ..." lines and
 # "REPORT: <name>: ..." figures; exits 1 when anything failed.
@@ -57,7 +57,7 @@ MONITOR=$BUILD/qemu-$name.sock
 rm -f "$MONITOR"
 SERIAL=$log RESULTS=$chan DOM0_ARGS="xtest=$rel $(header dom0-args) ${SCENARIO_DOM0_ARGS:-}" \
 	XEN_ARGS="$(header xen-args)" \
-	MACHINE="$(header machine)" MEM="$(header mem)" QEMU_EXTRA="$(header qemu)" \
+	MACHINE="$(header machine)" MEM="$(header mem)" CPUS="$(header cpus)" QEMU_EXTRA="$(header qemu)" \
 	NATIVE="${NATIVE:-$(header native)}" MONITOR=$MONITOR ${BOOT_CMD:-"$TOP/scripts/boot.sh"} >"$LOGS/system-$name.qemu" 2>&1 &
 qemu=$!
 

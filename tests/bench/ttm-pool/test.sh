@@ -23,47 +23,23 @@
 # timeout: 3600
 # dom0-args: xtest.nodisplay
 . ../../system/lib.sh
+. ../lib.sh
 
-arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
-TOTAL=$(($(arg bench.total || true) + 0))
-[ "$TOTAL" -gt 0 ] || TOTAL=256
-REPEATS=$(($(arg bench.repeats || true) + 0))
-[ "$REPEATS" -gt 0 ] || REPEATS=5
+TOTAL=$(arg_num bench.total 256)
+REPEATS=$(arg_num bench.repeats 5)
 SIZES=$(arg bench.sizes | tr ':' ' ')
 SIZES=${SIZES:-4 64 2048 16384}
 DMA_SIZES="4 64 2048"
-LAT_TOTAL=$(($(arg bench.lat_total || true) + 0))
-[ "$LAT_TOTAL" -gt 0 ] || LAT_TOTAL=32
+LAT_TOTAL=$(arg_num bench.lat_total 32)
 LAT_GAP=$(arg bench.lat_gap || true)
 LAT_GAP=$((${LAT_GAP:-100} + 0))
 LAT_SIZES=$(arg bench.lat_sizes | tr ':' ' ')
 LAT_SIZES=${LAT_SIZES:-4 64 2048}
-B=/sys/kernel/debug/ttm_bench
-CONTIG=/sys/kernel/debug/xen_contig_pool
 total_bytes=$((TOTAL * 1024 * 1024))
 
-xen=0
-[ "$(cat /sys/hypervisor/type 2>/dev/null)" = xen ] && xen=1
-perf=0
-[ $xen = 1 ] && xenperf -p 2>/dev/null | grep -q '^calls from multicall' && perf=1
 result "BENCH-CONFIG xen=$xen perf=$perf total_mib=$TOTAL repeats=$REPEATS sizes=$(echo $SIZES | tr ' ' ,) dma_sizes=$(echo $DMA_SIZES | tr ' ' ,) lat_sizes=$(echo $LAT_SIZES | tr ' ' ,) lat_total_mib=$LAT_TOTAL lat_gap_us=$LAT_GAP"
 
 modprobe ttm && modprobe ttm_bench || { fail "ttm_bench loads"; exit 1; }
-
-# The counters of 'xenperf -p' the benchmark reports, in BENCH line order
-counters() {
-	[ $perf = 1 ] || { echo "- - - - - - -"; return; }
-	xenperf -p | awk '
-		$1 == "memory_op" { mo = $2 } $1 == "multicall" { mc = $2 }
-		$1 == "mmu_update" { mu = $2 } $1 == "update_va_mapping" { uv = $2 }
-		$1 == "mmuext_op" { me = $2 }
-		/^calls from multicall/ { sub(/.*T= */, ""); cm = $1 }
-		/^page updates/ { sub(/.*T= */, ""); pu = $1 }
-		END { printf "%d %d %d %d %d %d %d\n", mo, mc, mu, uv, me, cm, pu }'
-}
-
-# Hypercalls the exchange code made (both Xen paths exchange through it)
-exchange_hypercalls() { cat $CONTIG/hypercalls; }
 
 # step <path> <size> <phase> <repeat> <command...>: run one ttm_bench
 # command between a reset and a reading of Xen's counters
@@ -82,7 +58,7 @@ step() {
 	# Per path: hypercalls by Xen's count (memory_op to mmuext_op, those
 	# of the reading tools included), by the exchange code's, and steps
 	if [ $perf = 1 ]; then
-		eval "hc_$_path=\$((\${hc_$_path:-0} + $(echo $_c | awk '{ print $1 + $2 + $3 + $4 + $5 }')))"
+		eval "hc_$_path=\$((\${hc_$_path:-0} + $(hypercalls "$_c")))"
 		eval "steps_$_path=\$((\${steps_$_path:-0} + 1))"
 	fi
 	[ "$_issued" = - ] || eval "issued_$_path=\$((\${issued_$_path:-0} + _issued))"
@@ -168,7 +144,7 @@ rm -f /tmp/bench-steps
 r=1
 while [ $r -le $REPEATS ]; do
 	step base 0 nop "$r" nop
-	echo "$(echo $_c | awk '{ print $1 + $2 + $3 + $4 + $5 }')" >>/tmp/bench-base
+	hypercalls "$_c" >>/tmp/bench-base
 	r=$((r + 1))
 done
 # The reading tools' own hypercalls per step: the median of the nop steps
