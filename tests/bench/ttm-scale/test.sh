@@ -140,7 +140,8 @@ scale_guests() {
 	low_start=$(xl_info_field dma32_free_memory)
 	while [ $i -le "$sg_n" ]; do
 		GUEST_EXTRA="iommu=soft swiotlb=512" guest_cfg sg$i $((GUEST_MIB + 160)) "dma32_quota = $QUOTA_MIB"
-		check "$sg_n guests, repeat $sg_rep: xl create sg$i with dma32_quota=$QUOTA_MIB" xl_create /tmp/sg$i.cfg || return
+		check "$sg_n guests, repeat $sg_rep: xl create sg$i with dma32_quota=$QUOTA_MIB" xl_create /tmp/sg$i.cfg
+		xl domid sg$i >/dev/null 2>&1 || { destroy_guests $((i - 1)); return; }
 		doms="$doms $(xl domid sg$i)"
 		i=$((i + 1))
 	done
