@@ -14,7 +14,7 @@ reading per step.  Guests: the slowest guest's own time, the guests'
 exchange hypercalls (their own count), and Xen's count over the window less
 what the same polling costs with the guests idle (its rate times the
 window).  Growth: a figure at k times the work (total size, or guests) over
-the figure at the smallest; the target is at most 1.1 k.
+the figure at the smallest of them; the target is at most 1.1 k.
 """
 import csv
 import os
@@ -122,7 +122,6 @@ def dom0_rows(config, dom0, base):
                 cold = dom0[(p, size, total, "cold")]
                 rows.append({
                     "path": p, "size_kib": size, "total_mib": total,
-                    "cold_ns": statistics.median(s[0] for s in cold),
                     "cycle_ns": statistics.median(sum(s[r][0] for s in steps) for r in range(len(cold))),
                     "hc": statistics.median(sum(s[r][2] - nop for s in steps) for r in range(len(cold))),
                     "issued": statistics.median(sum(s[r][3] for s in steps) for r in range(len(cold))),
@@ -141,7 +140,6 @@ def guest_rows(config, windows, guests):
             "wall_ms": statistics.median(windows[(n, r)][0] for r in reps),
             "slowest_ms": statistics.median(max(g[0] for g in guests[(n, r)]) for r in reps),
             "issued": statistics.median(sum(g[1] for g in guests[(n, r)]) for r in reps),
-            "hc": statistics.median(windows[(n, r)][1] for r in reps),
             "hc_net": statistics.median(max(0, windows[(n, r)][1] - windows[(n, r)][2] * windows[(n, r)][0] / 1000)
                                         for r in reps),
         })
@@ -170,21 +168,22 @@ def tables(drows, grows):
            "| path | buffer | total | cycle ms | ms/MiB | hc/MiB | issued/MiB | growth time | growth hc | growth issued |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in drows:
-        base = next(b for b in drows if b["path"] == r["path"] and b["size_kib"] == r["size_kib"])
+        base = min((b for b in drows if b["path"] == r["path"] and b["size_kib"] == r["size_kib"]),
+                   key=lambda b: b["total_mib"])
         g, k = growth(base, r, "total_mib", ("cycle_ns", "hc", "issued"))
-        label = "-" if r is base else f"{k:.0f}x work: "
         out.append(f"| {r['path']} | {r['size_kib']} KiB | {r['total_mib']} MiB | {r['cycle_ns'] / 1e6:,.0f} | "
                    f"{r['cycle_ns'] / 1e6 / r['total_mib']:.2f} | {r['hc'] / r['total_mib']:,.2f} | "
                    f"{r['issued'] / r['total_mib']:.2f} | "
                    + (" | ".join(["-"] * 3) if r is base else
-                      " | ".join(label + verdict(g[key], k) for key in ("cycle_ns", "hc", "issued"))) + " |")
+                      " | ".join(f"{k:.0f}x work: " + verdict(g[key], k)
+                                 for key in ("cycle_ns", "hc", "issued"))) + " |")
     out += ["", "Scale, guests populating at the same time (median of the repeats); slowest = the "
             "slowest guest's own time; issued = the guests' exchange hypercalls; hc net = Xen's count "
             "over the window less the same polling's with the guests idle:", "",
             "| guests | MiB in all | wall ms | slowest guest ms | issued/MiB | hc/MiB (net) | growth wall | growth slowest | growth issued | growth hc net |",
             "|---|---|---|---|---|---|---|---|---|---|"]
+    base = min(grows, key=lambda b: b["guests"])
     for r in grows:
-        base = grows[0]
         g, k = growth(base, r, "guests", ("wall_ms", "slowest_ms", "issued", "hc_net"))
         out.append(f"| {r['guests']} | {r['mib']} | {r['wall_ms']:,.0f} | {r['slowest_ms']:,.0f} | "
                    f"{r['issued'] / r['mib']:.2f} | {r['hc_net'] / r['mib']:,.1f} | "

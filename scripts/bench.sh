@@ -7,11 +7,12 @@
 #      its images (build/bench-img), booted without slab debugging;
 #   3. one boot of that Xen with that dom0: mainline, ours and raw DMA;
 #   4. one boot of the same kernel without Xen: the native reference;
-#   5. one boot of that Xen with more memory: 1 GiB of buffers in dom0 and
+#   5. build/bench/results.csv, table.md and bench.png (scripts/bench-report.py)
+#      from those two boots' results channels;
+#   6. one boot of that Xen with more memory: 1 GiB of buffers in dom0 and
 #      guests populating at the same time (tests/bench/ttm-scale);
-#   6. build/bench/results.csv, table.md and bench.png (scripts/bench-report.py)
-#      from the first two boots' results channels, scale.csv and scale.md
-#      (scripts/bench-scale-report.py) from the third's; an incomplete run fails.
+#   7. build/bench/scale.csv and scale.md (scripts/bench-scale-report.py)
+#      from its results channel.  An incomplete run fails its report.
 # BENCH_ARGS adds to the kernel command line, e.g.
 #   BENCH_ARGS="bench.total=64 bench.repeats=3 bench.sizes=64:2048"
 # BENCH_ONLY=scale runs the builds and the scale boot only (make bench-scale).
@@ -24,9 +25,9 @@ IMG=$BUILD/bench-img
 export LINUX_OBJ=$BUILD/linux-bench-obj LINUX_MODS=$BUILD/linux-bench-mods
 mkdir -p "$OUT" "$LOGS" "$IMG"
 
-stage "1/6" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
+stage "1/7" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
 	"$TOP/scripts/build-xen.sh" hypervisor "$OBJ" "$TOP/config/xen-bench.config"
-stage "2/6" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
+stage "2/7" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
 	sh -c "'$TOP/scripts/build-linux.sh' && IMAGES='$IMG' '$TOP/scripts/mk-initramfs.sh'"
 
 # boot_int3: did the last boot die of an int3 trap before the benchmark
@@ -58,16 +59,16 @@ run() {
 		echo "WARNING: $name: the boot died of the emulator's int3 before the benchmark began (build/bench/$name-failed-1.serial); booted again"
 	done
 }
+# The first boots' report comes before the scale boot: a scale boot that
+# fails does not take the figures of the others with it
 if [ "${BENCH_ONLY:-}" != scale ]; then
-	stage "3/6" bench-xen-run "benchmark under Xen: mainline, ours, dma_alloc_attrs" -- run xen ttm-pool XEN="$OBJ/xen"
-	stage "4/6" bench-native-run "benchmark without Xen: native TTM, dma_alloc_attrs" -- run native ttm-pool NATIVE=1
-fi
-stage "5/6" bench-scale-run "benchmark at scale under Xen: 1 GiB in dom0, guests at once" -- run scale ttm-scale XEN="$OBJ/xen"
-if [ "${BENCH_ONLY:-}" != scale ]; then
-	stage "6/6" bench-report "report (build/bench)" -- \
+	stage "3/7" bench-xen-run "benchmark under Xen: mainline, ours, dma_alloc_attrs" -- run xen ttm-pool XEN="$OBJ/xen"
+	stage "4/7" bench-native-run "benchmark without Xen: native TTM, dma_alloc_attrs" -- run native ttm-pool NATIVE=1
+	stage "5/7" bench-report "report (build/bench)" -- \
 		"$TOP/scripts/bench-report.py" "$OUT/xen.results" "$OUT/native.results" "$OUT"
 	cat "$OUT/table.md"
 fi
-stage "6/6" bench-scale-report "scale report (build/bench/scale.md)" -- \
+stage "6/7" bench-scale-run "benchmark at scale under Xen: 1 GiB in dom0, guests at once" -- run scale ttm-scale XEN="$OBJ/xen"
+stage "7/7" bench-scale-report "scale report (build/bench/scale.md)" -- \
 	"$TOP/scripts/bench-scale-report.py" "$OUT/scale.results" "$OUT"
 cat "$OUT/scale.md"

@@ -40,3 +40,15 @@ hypercalls() { echo "$1" | awk '{ print $1 + $2 + $3 + $4 + $5 }'; }
 exchange_hypercalls() {
 	if [ $xen = 1 ]; then cat $CONTIG/hypercalls; else echo -; fi
 }
+
+# bench_ctl <command...>: one ttm_bench command between a reset and a
+# reading of Xen's counters; sets bc_counters (counters), bc_issued (the
+# exchange code's hypercalls, '-' without Xen) and bc_result (its result)
+bench_ctl() {
+	bc_issued=$(exchange_hypercalls)
+	[ $perf = 1 ] && xenperf -r >/dev/null
+	echo "$*" >$B/ctl || return 1
+	bc_counters=$(counters)
+	[ $xen = 1 ] && bc_issued=$(($(exchange_hypercalls) - bc_issued))
+	bc_result=$(cat $B/result)
+}

@@ -62,3 +62,10 @@ sed 's/^BENCH-SCALE dom0 ours 2048 8 cold 1 4000000 0 200 4/BENCH-SCALE dom0 our
 	"$tmp/scale.results" >"$tmp/noise.results"
 check "a report with a figure in the noise is written" python3 "$TOP/scripts/bench-scale-report.py" "$tmp/noise.results" "$tmp/noise"
 check "that figure's growth says so" grep -q "4x work: below the readings' noise" "$tmp/noise/scale.md"
+
+# Growth is against the smallest total and the fewest guests, in whatever
+# order the configuration lists them
+sed 's/totals=8,32/totals=32,8/; s/guests=1,3/guests=3,1/' "$tmp/scale.results" >"$tmp/order.results"
+check "a report with the lists in another order is written" python3 "$TOP/scripts/bench-scale-report.py" "$tmp/order.results" "$tmp/order"
+check "the growth of 4x the total still against 8 MiB" grep -qF "| mainline | 2048 KiB | 32 MiB | 40 | 1.25 | 187.50 | 1.50 | 4x work: 4.00x (met)" "$tmp/order/scale.md"
+check "the growth of 3 guests still against 1" grep -qF "| 3 | 24 | 3,000 | 900 | 1.25 | 500.0 | 3x work: 3.00x (met)" "$tmp/order/scale.md"

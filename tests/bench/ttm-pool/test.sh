@@ -41,20 +41,16 @@ result "BENCH-CONFIG xen=$xen perf=$perf total_mib=$TOTAL repeats=$REPEATS sizes
 
 modprobe ttm && modprobe ttm_bench || { fail "ttm_bench loads"; exit 1; }
 
-# step <path> <size> <phase> <repeat> <command...>: run one ttm_bench
-# command between a reset and a reading of Xen's counters
+# step <path> <size> <phase> <repeat> <command...>: one ttm_bench command
+# (bench_ctl), its BENCH line
 step() {
 	_path=$1 _size=$2 _phase=$3 _rep=$4
 	shift 4
-	_issued=-
-	[ $xen = 1 ] && _issued=$(exchange_hypercalls)
-	[ $perf = 1 ] && xenperf -r >/dev/null
-	if ! echo "$*" >$B/ctl; then
+	if ! bench_ctl "$@"; then
 		fail "$_path ${_size}KiB $_phase: '$*'"
 		return 1
 	fi
-	_c=$(counters)
-	[ $xen = 1 ] && _issued=$(($(exchange_hypercalls) - _issued))
+	_c=$bc_counters _issued=$bc_issued _r=$bc_result
 	# Per path: hypercalls by Xen's count (memory_op to mmuext_op, those
 	# of the reading tools included), by the exchange code's, and steps
 	if [ $perf = 1 ]; then
@@ -63,7 +59,6 @@ step() {
 	fi
 	[ "$_issued" = - ] || eval "issued_$_path=\$((\${issued_$_path:-0} + _issued))"
 	echo "$_path $_size $_phase $_c" >>/tmp/bench-steps
-	_r=$(cat $B/result)
 	_ns=$(field ns "$_r")
 	_above=$(field above "$_r")
 	result "BENCH $_path $_size $_phase $_rep ${_ns:-0} ${_above:-0} $_c $_issued"

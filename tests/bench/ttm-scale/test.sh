@@ -51,21 +51,18 @@ modprobe ttm && modprobe ttm_bench || { fail "ttm_bench loads"; exit 1; }
 # now_ms: milliseconds since boot
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
-# dom0_step <path> <size> <total> <phase> <repeat> <command...>
+# dom0_step <path> <size> <total> <phase> <repeat> <command...>: one
+# ttm_bench command (bench_ctl), its BENCH-SCALE line
 dom0_step() {
 	_path=$1 _size=$2 _total=$3 _phase=$4 _rep=$5
 	shift 5
-	_issued=$(exchange_hypercalls)
-	xenperf -r >/dev/null
-	if ! echo "$*" >$B/ctl; then
+	if ! bench_ctl "$@"; then
 		fail "dom0 $_path ${_size}KiB ${_total}MiB $_phase: '$*'"
 		return 1
 	fi
-	_c=$(counters)
-	_issued=$(($(exchange_hypercalls) - _issued))
-	_r=$(cat $B/result)
+	_r=$bc_result
 	_above=$(field above "$_r")
-	result "BENCH-SCALE dom0 $_path $_size $_total $_phase $_rep $(field ns "$_r") ${_above:-0} $(hypercalls "$_c") $_issued"
+	result "BENCH-SCALE dom0 $_path $_size $_total $_phase $_rep $(field ns "$_r") ${_above:-0} $(hypercalls "$bc_counters") $bc_issued"
 	[ "${_above:-0}" = 0 ] ||
 		fail "dom0 $_path ${_size}KiB ${_total}MiB $_phase: every page below the device's limit" "$_above above"
 }
@@ -95,8 +92,8 @@ check "free below 4 GiB ($low_free MiB) holds the largest total ($largest MiB)" 
 	test "${low_free:-0}" -gt $((largest + 64)) || exit 1
 r=1
 while [ $r -le 3 ]; do
-	xenperf -r >/dev/null
-	result "BENCH-SCALE base nop 0 0 nop $r 0 0 $(hypercalls "$(counters)") 0"
+	bench_ctl nop
+	result "BENCH-SCALE base nop 0 0 nop $r 0 0 $(hypercalls "$bc_counters") 0"
 	r=$((r + 1))
 done
 dom0_path mainline N
