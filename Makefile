@@ -12,7 +12,7 @@ S := scripts
 export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS DEBUG PACKAGES DEB_KCONFIG
 
 .PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot cross-check \
-	test bench bench-scale deb unit-test check-drivers export check-series update-lock clean clean-trees distclean help
+	test bench bench-scale bench-locks deb unit-test check-drivers export check-series update-lock clean clean-trees distclean help
 
 all: build
 
@@ -47,6 +47,10 @@ bench: build
 ## bench-scale   build, then only the benchmark at scale (1 GiB in dom0, guests at once): build/bench/scale.md
 bench-scale: build
 	@BENCH_ONLY=scale $(S)/bench.sh
+
+## bench-locks   build, then the guests at once on a Xen profiling its locks: build/bench/locks/scale.md
+bench-locks: build
+	@BENCH_ONLY=locks $(S)/bench.sh
 
 ## deb           Debian packages of the patched Linux and Xen for a real host: build/deb/ (docs/admin-guide.md; DEB_KCONFIG=<config> starts from that kernel config)
 deb:

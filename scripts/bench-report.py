@@ -8,7 +8,10 @@ needs the complete set: every path x size x phase x repeat that the log's
 BENCH-CONFIG announces, and the BENCH-DONE end marker; anything less fails.
 
 Each 'BENCH' line is one measured step (tests/bench/ttm-pool/test.sh); each
-'BENCH-LAT' line one path's single-populate latencies for a buffer size.
+'BENCH-LAT' line one path's single-populate latencies for a buffer size, its
+'BENCH-LAT-SHARED' line what those populates shared their time with: how
+many ran alone, met an interrupt, refilled xen-swiotlb's pools themselves or
+gave up the CPU (ttm_bench's 'lat' result).
 Hypercall counts: the step's reading minus the median reading of the 'nop'
 step (what xenperf itself costs), then the median over repeats (they are
 deterministic but for that noise).  Times: median over repeats.
@@ -24,6 +27,8 @@ import sys
 COUNTERS = ["memory_op", "multicall", "mmu_update", "update_va_mapping",
             "mmuext_op", "calls_from_multicall", "page_updates"]
 HYPERCALLS = COUNTERS[:5]
+# Fewer samples than this have no 99th percentile of their own
+MIN_P99_SAMPLES = 100
 PATH_NAMES = {"mainline": "mainline (xen-swiotlb)", "ours": "ours (xen-swiotlb pools)",
               "native": "native TTM (no Xen)", "dma": "dma_alloc_attrs (Xen)",
               "native-dma": "dma_alloc_attrs (no Xen)"}
@@ -57,13 +62,16 @@ def expected_lat(config, native):
     return {(p, s) for p in paths for s in sizes}
 
 
-def completeness_errors(path, steps, config, done, native, lat=None):
+def completeness_errors(path, steps, config, done, native, lat=None, shared=None):
     """What a log lacks to be a complete benchmark run"""
     if config is None:
         return [f"{path}: no BENCH-CONFIG line"]
     errors = [] if done else [f"{path}: no BENCH-DONE end marker (the run did not finish)"]
     for key in sorted(expected_lat(config, native) - set(lat or {})):
         errors.append(f"{path}: no latencies for {key[0]} {key[1]} KiB")
+    if shared is not None:
+        for key in sorted(expected_lat(config, native) - set(shared)):
+            errors.append(f"{path}: no latency breakdown for {key[0]} {key[1]} KiB")
     for key, n in sorted(expected_steps(config, native).items()):
         got = len(steps.get(key, []))
         if got != n:
@@ -73,8 +81,9 @@ def completeness_errors(path, steps, config, done, native, lat=None):
 
 def read_log(path, native):
     """{(path, size, phase): [(ns, counts or None), ...]}, total MiB, errors,
-    {(path, size): (samples, p50, p99, max)}"""
-    steps, total, errors, config, done, lat = {}, None, [], None, False, {}
+    {(path, size): (samples, p50, p99, max)},
+    {(path, size): (alone, p50, p99, max, irq, p50, refill, p50, switched, p50)}"""
+    steps, total, errors, config, done, lat, shared = {}, None, [], None, False, {}, {}
     with open(path, errors="replace") as log:
         for line in log:
             line = line.strip()
@@ -91,6 +100,12 @@ def read_log(path, native):
                     errors.append(f"{path}: latency line without figures: {line}")
                     continue
                 lat[(f[1], int(f[2]))] = tuple(int(x) for x in f[3:])
+            elif line.startswith("BENCH-LAT-SHARED "):
+                f = line.split()
+                if len(f) != 13 or not all(x.isdigit() for x in f[3:]):
+                    errors.append(f"{path}: latency breakdown without figures: {line}")
+                    continue
+                shared[(f[1], int(f[2]))] = tuple(int(x) for x in f[3:])
             elif line.startswith("BENCH "):
                 f = line.split()
                 name = f[1]
@@ -99,8 +114,8 @@ def read_log(path, native):
                 counts = None if f[7] == "-" else [int(x) for x in f[7:14]]
                 issued = int(f[14]) if len(f) > 14 and f[14] != "-" else None
                 steps.setdefault((name, int(f[2]), f[3]), []).append((int(f[5]), counts, issued))
-    errors += completeness_errors(path, steps, config, done, native, lat)
-    return steps, total, errors, lat
+    errors += completeness_errors(path, steps, config, done, native, lat, shared)
+    return steps, total, errors, lat, shared
 
 
 def summarize(steps):
@@ -164,15 +179,21 @@ def ratio(a, b):
     return None if a is None or b in (None, 0) else a / b
 
 
+def times(x):
+    """a ratio as '1.23x', '-' if there is none"""
+    return "-" if x is None else f"{fmt(x)}x"
+
+
 def size_name(kib):
     return f"{kib // 1024} MiB" if kib >= 1024 else f"{kib} KiB"
 
 
 def main():
     xen_log, native_log, outdir = sys.argv[1:4]
-    xen_steps, total, errors, lat = read_log(xen_log, False)
-    native_steps, ntotal, nerrors, nlat = read_log(native_log, True)
+    xen_steps, total, errors, lat, shared = read_log(xen_log, False)
+    native_steps, ntotal, nerrors, nlat, nshared = read_log(native_log, True)
     lat.update(nlat)
+    shared.update(nshared)
     if errors or nerrors:
         # an incomplete or failed run gives no table, only its errors
         with open(os.path.join(outdir, "table.md"), "w") as f:
@@ -245,6 +266,7 @@ def main():
                      f"{fmt(get('dma', s, 'cold', 'ms_per_mib'))} | "
                      f"{fmt(get('native-dma', s, 'cold', 'ms_per_mib'))} |")
     lines += latency_table(lat)
+    lines += shared_table(lat, shared)
     with open(os.path.join(outdir, "table.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     with open(os.path.join(outdir, "latency.csv"), "w", newline="") as f:
@@ -260,16 +282,48 @@ def main():
 def latency_table(lat):
     """Single-populate latencies, and the targets: ours' p99 within 2x and
     its maximum within 10x of mainline's median"""
-    us = lambda ns: f"{ns / 1000:,.0f}" if ns >= 10000 else f"{ns / 1000:.1f}"
     lines = ["", "Single populate (one buffer from empty pools, every repeat pooled), microseconds:", "",
              "| buffer | samples | mainline p50 / p99 / max | ours p50 / p99 / max | native p50 / p99 / max "
              "| ours p99 / mainline p50 | ours max / mainline p50 |",
              "|---|---|---|---|---|---|---|"]
     for s in sorted({s for (_, s) in lat}):
-        m, o, n = lat.get(("mainline", s)), lat.get(("ours", s)), lat.get(("native", s))
-        cell = lambda v: "-" if v is None else " / ".join(us(x) for x in v[1:])
+        m, o, n = (p99_known(lat.get((p, s))) for p in ("mainline", "ours", "native"))
+        cell = lambda v: "-" if v is None else " / ".join("-" if x is None else us(x) for x in v[1:])
         lines.append(f"| {size_name(s)} | {o[0] if o else '-'} | {cell(m)} | {cell(o)} | {cell(n)} | "
-                     f"{fmt(ratio(o and o[2], m and m[1]))}x | {fmt(ratio(o and o[3], m and m[1]))}x |")
+                     f"{times(ratio(o and o[2], m and m[1]))} | {times(ratio(o and o[3], m and m[1]))} |")
+    lines += ["", f"(a 99th percentile of fewer than {MIN_P99_SAMPLES} samples is the maximum "
+              "or next to it: not given)"]
+    return lines
+
+
+def p99_known(v):
+    """latencies (samples, p50, p99, max), p99 None if too few samples"""
+    if v is None or v[0] >= MIN_P99_SAMPLES:
+        return v
+    return (v[0], v[1], None, v[3])
+
+
+def us(ns):
+    """Nanoseconds as microseconds, to the unit from 10 on"""
+    return f"{ns / 1000:,.0f}" if ns >= 10000 else f"{ns / 1000:.1f}"
+
+
+def shared_table(lat, shared):
+    """What the single populates shared their time with: the tail's causes"""
+    lines = ["", "What each single populate shared its time with (share of samples, median and "
+             "99th percentile in microseconds):", "",
+             "| buffer | path | alone | alone p50 / p99 | with an interrupt | its p50 "
+             "| refilled the pool itself | its p50 | gave up the CPU | its p50 |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    share = lambda k, n: f"{100 * k / n:.2f}%"
+    for (path, s) in sorted(shared, key=lambda k: (k[1], k[0])):
+        n = lat.get((path, s), (0,))[0]
+        a, ap50, ap99, _, i, ip50, r, rp50, w, wp50 = shared[(path, s)]
+        if not n:
+            continue
+        lines.append(f"| {size_name(s)} | {path} | {share(a, n)} | {us(ap50)} / {us(ap99)} | "
+                     f"{share(i, n)} | {us(ip50) if i else '-'} | {r} | {us(rp50) if r else '-'} | "
+                     f"{w} | {us(wp50) if w else '-'} |")
     return lines
 
 

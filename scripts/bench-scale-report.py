@@ -10,11 +10,13 @@ a line per guest) and the BENCH-SCALE-DONE marker; anything less fails.
 
 Figures are medians over repeats.  dom0: a 'cycle' is cold + release
 (+ shrink for ours); hypercalls by Xen's count less the median 'nop'
-reading per step.  Guests: the slowest guest's own time, the guests'
-exchange hypercalls (their own count), and Xen's count over the window less
-what the same polling costs with the guests idle (its rate times the
-window).  Growth: a figure at k times the work (total size, or guests) over
-the figure at the smallest of them; the target is at most 1.1 k.
+reading per step, in all and (lines that carry it) per hypercall.
+Guests: the slowest guest's own time, the guests' exchange hypercalls
+(their own count), and Xen's count over the window less what the same
+polling costs with the guests idle (its rate times the window); with lock
+profiling (make bench-locks), Xen's locks over that window.  Growth: a
+figure at k times the work (total size, or guests) over the figure at the
+smallest of them; the target is at most 1.1 k.
 """
 import csv
 import os
@@ -22,7 +24,13 @@ import statistics
 import sys
 
 GROWTH_LIMIT = 1.1
+# Xen's locks that a run with lock profiling reports per guests' window
+LOCKS = ("heap_lock", "page_alloc_lock", "all")
 DOM0_PHASES = {"mainline": ("cold", "release"), "ours": ("cold", "release", "shrink")}
+# Xen's count per hypercall (and per multicall entry, per page update) that
+# dom0's lines carry after their totals: which one a growth comes from
+TYPES = ("memory_op", "multicall", "mmu_update", "update_va_mapping", "mmuext_op",
+         "calls from multicall", "page updates")
 
 
 def ints(fields):
@@ -31,11 +39,11 @@ def ints(fields):
 
 
 def read_log(path):
-    """config, {(path, size, total, phase): [(ns, above, hc, issued)]},
-    [base hc], {(n, rep): (wall, hc, idle_rate)}, {(n, rep): [(ms, issued)]},
-    errors"""
+    """config, {(path, size, total, phase): [(ns, above, hc, issued, types)]},
+    [(base hc, types)], {(n, rep): (wall, hc, idle_rate)}, {(n, rep): [(ms, issued)]},
+    errors; types: Xen's count per TYPES, or None if the line has none"""
     config, done, errors = None, False, []
-    dom0, base, windows, guests = {}, [], {}, {}
+    dom0, base, windows, guests, locks = {}, [], {}, {}, {}
     with open(path, errors="replace") as log:
         for line in log:
             f = line.split()
@@ -48,24 +56,40 @@ def read_log(path):
             elif f[0].startswith("XTEST-FAIL"):
                 errors.append(line.strip())
             elif f[0] == "BENCH-SCALE":
-                if not read_line(f[1:], dom0, base, windows, guests):
+                if not read_line(f[1:], dom0, base, windows, guests, locks):
                     errors.append(f"{path}: a line without figures: {line.strip()}")
-    errors += completeness_errors(path, config, done, dom0, base, windows, guests)
-    return config, dom0, base, windows, guests, errors
+    errors += completeness_errors(path, config, done, dom0, base, windows, guests, locks)
+    return config, dom0, base, windows, guests, locks, errors
 
 
-def read_line(f, dom0, base, windows, guests):
+def split_types(f):
+    """a dom0 or base line's fields, and its per-hypercall counts (None if
+    it has none: an older line, or a Xen without perf counters); None for
+    the fields if malformed"""
+    if len(f) == 10 or (len(f) == 10 + len(TYPES) and all(x == "-" for x in f[10:])):
+        return f[:10], None
+    if len(f) != 10 + len(TYPES):
+        return None, None
+    types = ints(f[10:])
+    return (f[:10], types) if types is not None else (None, None)
+
+
+def read_line(f, dom0, base, windows, guests, locks):
     """file one BENCH-SCALE line; False if malformed"""
-    if f[0] == "dom0" and len(f) == 10:
+    if f[0] in ("dom0", "base"):
+        f, types = split_types(f)
+        if f is None:
+            return False
+    if f[0] == "dom0":
         n = ints([f[2], f[3]] + f[5:])
         if n is None:
             return False
-        dom0.setdefault((f[1], n[0], n[1], f[4]), []).append(tuple(n[3:]))
-    elif f[0] == "base" and len(f) == 10:
+        dom0.setdefault((f[1], n[0], n[1], f[4]), []).append(tuple(n[3:]) + (types,))
+    elif f[0] == "base":
         n = ints(f[8:9])
         if n is None:
             return False
-        base.append(n[0])
+        base.append((n[0], types))
     elif f[0] == "guests" and len(f) == 7:
         n = ints(f[1:])
         if n is None:
@@ -76,12 +100,17 @@ def read_line(f, dom0, base, windows, guests):
         if n is None:
             return False
         guests.setdefault((n[0], n[3]), []).append((n[4], n[5]))
+    elif f[0] == "locks" and len(f) == 8 and f[3] in LOCKS:
+        n = ints(f[1:3] + f[4:])
+        if n is None:
+            return False
+        locks[(n[0], n[1], f[3])] = tuple(n[2:])
     else:
         return False
     return True
 
 
-def completeness_errors(path, config, done, dom0, base, windows, guests):
+def completeness_errors(path, config, done, dom0, base, windows, guests, locks=None):
     """what the log lacks to be a complete run"""
     if config is None:
         return [f"{path}: no BENCH-SCALE-CONFIG line"]
@@ -103,6 +132,9 @@ def completeness_errors(path, config, done, dom0, base, windows, guests):
             got = len(guests.get((n, rep), []))
             if got != n:
                 errors.append(f"{path}: {n} guests, repeat {rep}: {got} of {n} guests reported")
+            for name in LOCKS if locks else ():
+                if (n, rep, name) not in locks:
+                    errors.append(f"{path}: {n} guests, repeat {rep}: no lock profile of {name}")
     return errors
 
 
@@ -112,8 +144,12 @@ def listed(config, key):
 
 
 def dom0_rows(config, dom0, base):
-    """one row per path, size and total: median cycle ns, hc, issued"""
-    nop = statistics.median(base)
+    """one row per path, size and total: median cycle ns, hc, issued, and
+    Xen's count per hypercall if every reading has it"""
+    nop = statistics.median(b[0] for b in base)
+    nop_types = None
+    if all(b[1] is not None for b in base):
+        nop_types = [statistics.median(b[1][i] for b in base) for i in range(len(TYPES))]
     rows = []
     for p, phases in DOM0_PHASES.items():
         for size in listed(config, "sizes"):
@@ -125,8 +161,18 @@ def dom0_rows(config, dom0, base):
                     "cycle_ns": statistics.median(sum(s[r][0] for s in steps) for r in range(len(cold))),
                     "hc": statistics.median(sum(s[r][2] - nop for s in steps) for r in range(len(cold))),
                     "issued": statistics.median(sum(s[r][3] for s in steps) for r in range(len(cold))),
+                    "types": cycle_types(steps, nop_types),
                 })
     return rows
+
+
+def cycle_types(steps, nop_types):
+    """per TYPES, the median over repeats of a cycle's count less the
+    readings' (one nop per step); None without them all"""
+    if nop_types is None or any(rep[4] is None for s in steps for rep in s):
+        return None
+    return [statistics.median(sum(s[r][4][i] - nop_types[i] for s in steps) for r in range(len(steps[0])))
+            for i in range(len(TYPES))]
 
 
 def guest_rows(config, windows, guests):
@@ -177,6 +223,14 @@ def tables(drows, grows):
                    + (" | ".join(["-"] * 3) if r is base else
                       " | ".join(f"{k:.0f}x work: " + verdict(g[key], k)
                                  for key in ("cycle_ns", "hc", "issued"))) + " |")
+    if all(r["types"] is not None for r in drows):
+        out += ["", "Scale, dom0: Xen's count per hypercall, per MiB of the cycle, less the readings' "
+                "(calls from multicall and page updates are entries of the hypercalls before them):", "",
+                "| path | buffer | total | " + " | ".join(TYPES) + " |",
+                "|---|---|---|" + "---|" * len(TYPES)]
+        for r in drows:
+            out.append(f"| {r['path']} | {r['size_kib']} KiB | {r['total_mib']} MiB | "
+                       + " | ".join(f"{t / r['total_mib']:,.2f}" for t in r["types"]) + " |")
     out += ["", "Scale, guests populating at the same time (median of the repeats); slowest = the "
             "slowest guest's own time; issued = the guests' exchange hypercalls; hc net = Xen's count "
             "over the window less the same polling's with the guests idle:", "",
@@ -193,12 +247,30 @@ def tables(drows, grows):
     return "\n".join(out) + "\n"
 
 
+def lock_table(config, windows, locks):
+    """Xen's locks over each guests' window (medians of the repeats)"""
+    out = ["", "Scale, guests: Xen's locks over the window (lock profiling; page_alloc_lock: every "
+           "domain's together; blocked = waits for a lock another CPU held):", "",
+           "| guests | wall ms | heap_lock taken | held ms | blocked | blocked ms | blocked ms per wall ms "
+           "| page_alloc_lock blocked ms | all locks blocked ms |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for n in listed(config, "guests"):
+        reps = sorted(r for (k, r) in windows if k == n)
+        med = lambda name, i: statistics.median(locks[(n, r, name)][i] for r in reps)
+        wall = statistics.median(windows[(n, r)][0] for r in reps)
+        out.append(f"| {n} | {wall:,.0f} | {med('heap_lock', 0):,.0f} | {med('heap_lock', 1) / 1e6:,.1f} | "
+                   f"{med('heap_lock', 2):,.0f} | {med('heap_lock', 3) / 1e6:,.1f} | "
+                   f"{med('heap_lock', 3) / 1e6 / wall:.3f} | {med('page_alloc_lock', 3) / 1e6:,.1f} | "
+                   f"{med('all', 3) / 1e6:,.1f} |")
+    return "\n".join(out) + "\n"
+
+
 def main():
     if len(sys.argv) != 3:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     results, outdir = sys.argv[1:3]
-    config, dom0, base, windows, guests, errors = read_log(results)
+    config, dom0, base, windows, guests, locks, errors = read_log(results)
     if errors:
         for e in errors:
             print(f"bench-scale-report: {e}", file=sys.stderr)
@@ -217,6 +289,8 @@ def main():
             w.writerow(["guests", r["guests"], 1024, r["mib"], f"{r['slowest_ms']:.0f}",
                         f"{r['hc_net']:.0f}", f"{r['issued']:.0f}"])
     text = tables(drows, grows)
+    if locks:
+        text += lock_table(config, windows, locks)
     with open(os.path.join(outdir, "scale.md"), "w") as out:
         out.write(text)
     print(text, end="")

@@ -15,7 +15,13 @@
 #      from its results channel.  An incomplete run fails its report.
 # BENCH_ARGS adds to the kernel command line, e.g.
 #   BENCH_ARGS="bench.total=64 bench.repeats=3 bench.sizes=64:2048"
-# BENCH_ONLY=scale runs the builds and the scale boot only (make bench-scale).
+# BENCH_ONLY=scale runs the builds and the scale boot only (make bench-scale);
+# BENCH_ONLY=pool the builds and the first boots and report only.
+# BENCH_ONLY=locks (make bench-locks): the guests of the scale boot, 1, 2
+# and 3 at once, on a Xen that also profiles its locks
+# (config/xen-lockprof.config, build/xen-lockprof-obj): Xen's locks over
+# each window, in build/bench/locks/scale.md.  Lock profiling times every
+# spinlock: its figures explain, they are not the benchmark's.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,9 +31,16 @@ IMG=$BUILD/bench-img
 export LINUX_OBJ=$BUILD/linux-bench-obj LINUX_MODS=$BUILD/linux-bench-mods
 mkdir -p "$OUT" "$LOGS" "$IMG"
 
-stage "1/7" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
-	"$TOP/scripts/build-xen.sh" hypervisor "$OBJ" "$TOP/config/xen-bench.config"
-stage "2/7" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
+if [ "${BENCH_ONLY:-}" = locks ]; then
+	OBJ=$BUILD/xen-lockprof-obj
+	stage "1/4" bench-locks-xen "building Xen with perf counters and lock profiling (build/xen-lockprof-obj)" -- \
+		"$TOP/scripts/build-xen.sh" hypervisor "$OBJ" "$TOP/config/xen-bench.config" \
+		"$TOP/config/xen-lockprof.config"
+else
+	stage "1/7" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
+		"$TOP/scripts/build-xen.sh" hypervisor "$OBJ" "$TOP/config/xen-bench.config"
+fi
+stage "$([ "${BENCH_ONLY:-}" = locks ] && echo 2/4 || echo 2/7)" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
 	sh -c "'$TOP/scripts/build-linux.sh' && IMAGES='$IMG' '$TOP/scripts/mk-initramfs.sh'"
 
 # boot_int3: did the last boot die of an int3 trap before the benchmark
@@ -59,6 +72,14 @@ run() {
 		echo "WARNING: $name: the boot died of the emulator's int3 before the benchmark began (build/bench/$name-failed-1.serial); booted again"
 	done
 }
+if [ "${BENCH_ONLY:-}" = locks ]; then
+	BENCH_ARGS=${BENCH_ARGS:-bench.scale_totals=8 bench.scale_sizes=2048 bench.scale_guests=1:2:3 bench.scale_repeats=1}
+	stage "3/4" bench-locks-run "guests at once on a Xen profiling its locks" -- run locks ttm-scale XEN="$OBJ/xen"
+	stage "4/4" bench-locks-report "lock report (build/bench/locks/scale.md)" -- \
+		"$TOP/scripts/bench-scale-report.py" "$OUT/locks.results" "$OUT/locks"
+	grep -A9 "Xen's locks" "$OUT/locks/scale.md"
+	exit 0
+fi
 # The first boots' report comes before the scale boot: a scale boot that
 # fails does not take the figures of the others with it
 if [ "${BENCH_ONLY:-}" != scale ]; then
@@ -68,6 +89,7 @@ if [ "${BENCH_ONLY:-}" != scale ]; then
 		"$TOP/scripts/bench-report.py" "$OUT/xen.results" "$OUT/native.results" "$OUT"
 	cat "$OUT/table.md"
 fi
+[ "${BENCH_ONLY:-}" != pool ] || exit 0
 stage "6/7" bench-scale-run "benchmark at scale under Xen: 1 GiB in dom0, guests at once" -- run scale ttm-scale XEN="$OBJ/xen"
 stage "7/7" bench-scale-report "scale report (build/bench/scale.md)" -- \
 	"$TOP/scripts/bench-scale-report.py" "$OUT/scale.results" "$OUT"

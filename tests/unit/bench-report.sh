@@ -92,13 +92,33 @@ lat_logs() {
 }
 lat_report() { python3 "$TOP/scripts/bench-report.py" "$tmp/x.results" "$tmp/n.results" "$tmp" >/dev/null 2>&1; }
 lat_logs
+lat_shared() {
+	echo "BENCH-LAT-SHARED mainline 4 1200 19000 28000 80000 80 40000 0 0 0 0" >>"$tmp/x.results"
+	echo "BENCH-LAT-SHARED ours 4 1240 3900 7000 9000 36 30000 2 350000 2 60000" >>"$tmp/x.results"
+	echo "BENCH-LAT-SHARED native 4 1280 2000 3000 5000 0 0 0 0 0 0" >>"$tmp/n.results"
+}
 echo "BENCH-LAT mainline 4 1280 20000 30000 90000" >>"$tmp/x.results"
 echo "BENCH-LAT ours 4 1280 4000 8000 400000" >>"$tmp/x.results"
 echo "BENCH-LAT native 4 1280 2000 3000 5000" >>"$tmp/n.results"
+check "a run with its latencies but not their breakdown fails the report" sh -c "! python3 '$TOP/scripts/bench-report.py' '$tmp/x.results' '$tmp/n.results' '$tmp' >/dev/null 2>&1"
+check "... naming it" grep -q "no latency breakdown for ours 4 KiB" "$tmp/table.md"
+lat_shared
 check "a run with its latencies is reported" lat_report
+check "the breakdown: share alone, its p50 / p99, share with an interrupt, its p50, inline refills, switches" \
+	grep -q '^| 4 KiB | ours | 96.88% | 3.9 / 7.0 | 2.81% | 30 | 2 | 350 | 2 | 60 |' "$tmp/table.md"
+check "... for every path, the native one without refills or switches" \
+	grep -q '^| 4 KiB | native | 100.00% | 2.0 / 3.0 | 0.00% | - | 0 | - | 0 | - |' "$tmp/table.md"
 check "the latency table: p50 / p99 / max in microseconds, ours' p99 and max over mainline's median" \
 	grep -q '^| 4 KiB | 1280 | 20 / 30 / 90 | 4.0 / 8.0 / 400 | 2.0 / 3.0 / 5.0 | 0.40x | 20.00x |' "$tmp/table.md"
 check_eq "latency.csv holds every path" 3 "$(grep -c ',4,1280,' "$tmp/latency.csv")"
+lat_logs
+echo "BENCH-LAT mainline 4 80 20000 30000 90000" >>"$tmp/x.results"
+echo "BENCH-LAT ours 4 80 4000 8000 400000" >>"$tmp/x.results"
+echo "BENCH-LAT native 4 80 2000 3000 5000" >>"$tmp/n.results"
+lat_shared
+check "a run with 80 samples per size is reported" lat_report
+check "... without a 99th percentile of them (it would be the maximum) nor its ratio" \
+	grep -q '^| 4 KiB | 80 | 20 / - / 90 | 4.0 / - / 400 | 2.0 / - / 5.0 | - | 20.00x |' "$tmp/table.md"
 lat_logs
 echo "BENCH-LAT mainline 4 1280 20000 30000 90000" >>"$tmp/x.results"
 echo "BENCH-LAT native 4 1280 2000 3000 5000" >>"$tmp/n.results"
@@ -107,3 +127,11 @@ check "... naming it" grep -q "no latencies for ours 4 KiB" "$tmp/table.md"
 echo "BENCH-LAT ours 4   " >>"$tmp/x.results"
 check "a latency line without figures fails the report" sh -c "! python3 '$TOP/scripts/bench-report.py' '$tmp/x.results' '$tmp/n.results' '$tmp' >/dev/null 2>&1"
 check "... saying so" grep -q "latency line without figures" "$tmp/table.md"
+lat_logs
+echo "BENCH-LAT mainline 4 1280 20000 30000 90000" >>"$tmp/x.results"
+echo "BENCH-LAT ours 4 1280 4000 8000 400000" >>"$tmp/x.results"
+echo "BENCH-LAT native 4 1280 2000 3000 5000" >>"$tmp/n.results"
+lat_shared
+echo "BENCH-LAT-SHARED ours 4 1240 3900 7000 9000 36 30000" >>"$tmp/x.results"
+check "a breakdown line without every figure fails the report" sh -c "! python3 '$TOP/scripts/bench-report.py' '$tmp/x.results' '$tmp/n.results' '$tmp' >/dev/null 2>&1"
+check "... saying so" grep -q "latency breakdown without figures" "$tmp/table.md"

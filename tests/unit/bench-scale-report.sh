@@ -69,3 +69,43 @@ sed 's/totals=8,32/totals=32,8/; s/guests=1,3/guests=3,1/' "$tmp/scale.results" 
 check "a report with the lists in another order is written" python3 "$TOP/scripts/bench-scale-report.py" "$tmp/order.results" "$tmp/order"
 check "the growth of 4x the total still against 8 MiB" grep -qF "| mainline | 2048 KiB | 32 MiB | 40 | 1.25 | 187.50 | 1.50 | 4x work: 4.00x (met)" "$tmp/order/scale.md"
 check "the growth of 3 guests still against 1" grep -qF "| 3 | 24 | 3,000 | 900 | 1.25 | 500.0 | 3x work: 3.00x (met)" "$tmp/order/scale.md"
+
+# Lines that carry Xen's count per hypercall: a table of it per MiB of the
+# cycle, the readings' (nop) subtracted per step; without it in every line,
+# no such table
+check "the report of a run without the per-hypercall counts has no such table" sh -c "! grep -q 'per hypercall' '$tmp/scale.md'"
+sed -e '/^BENCH-SCALE \(base\|dom0\)/s/$/ 10 0 20 0 5 0 30/' \
+	-e 's/^\(BENCH-SCALE dom0 mainline 2048 8 cold .*\) 10 0 20 0 5 0 30$/\1 50 0 420 0 21 0 830/' \
+	-e 's/^\(BENCH-SCALE dom0 mainline 2048 8 release .*\) 10 0 20 0 5 0 30$/\1 26 0 220 0 13 0 430/' \
+	"$tmp/scale.results" >"$tmp/types.results"
+check "a report with the per-hypercall counts is written" python3 "$TOP/scripts/bench-scale-report.py" "$tmp/types.results" "$tmp/types"
+check "mainline 8 MiB: memory_op, multicall, mmu_update, update_va_mapping, mmuext_op, calls from multicall, page updates per MiB" \
+	grep -qF "| mainline | 2048 KiB | 8 MiB | 7.00 | 0.00 | 75.00 | 0.00 | 3.00 | 0.00 | 150.00 |" "$tmp/types/scale.md"
+check "ours 32 MiB: every count the nop's, none net" \
+	grep -qF "| ours | 2048 KiB | 32 MiB | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 |" "$tmp/types/scale.md"
+sed 's/^\(BENCH-SCALE dom0 ours 2048 8 cold .*\) 10 0 20 0 5 0 30$/\1 - - - - - - -/' "$tmp/types.results" >"$tmp/some.results"
+check "a run where one reading has no per-hypercall counts is reported" python3 "$TOP/scripts/bench-scale-report.py" "$tmp/some.results" "$tmp/some"
+check "... without the per-hypercall table" sh -c "! grep -q 'per hypercall' '$tmp/some/scale.md'"
+cp "$tmp/types.results" "$tmp/scale.results"
+fails "a line with part of the per-hypercall counts" 's/^\(BENCH-SCALE dom0 ours 2048 8 cold .*\) 10 0 20 0 5 0 30$/\1 10 0 20/'
+
+# A run on a Xen with lock profiling: Xen's locks over each guests' window
+lk="$tmp/locks.results"
+sed '/BENCH-SCALE-DONE/d' "$tmp/types.results" >"$lk"
+cat >>"$lk" <<'LOG'
+BENCH-SCALE locks 1 1 all 5000 9000000 10 2000000
+BENCH-SCALE locks 1 1 heap_lock 1000 4000000 5 1000000
+BENCH-SCALE locks 1 1 page_alloc_lock 2000 3000000 2 500000
+BENCH-SCALE locks 3 1 all 15000 40000000 300 800000000
+BENCH-SCALE locks 3 1 heap_lock 3000 30000000 200 600000000
+BENCH-SCALE locks 3 1 page_alloc_lock 6000 9000000 50 150000000
+BENCH-SCALE-DONE
+LOG
+check "a report with lock profiles is written" python3 "$TOP/scripts/bench-scale-report.py" "$lk" "$tmp/locks"
+check "1 guest: wall, heap_lock taken, held ms, blocked, blocked ms, per wall ms, page_alloc_lock and all blocked ms" \
+	grep -qF "| 1 | 1,000 | 1,000 | 4.0 | 5 | 1.0 | 0.001 | 0.5 | 2.0 |" "$tmp/locks/scale.md"
+check "3 guests: the heap lock's waits per ms of the window" \
+	grep -qF "| 3 | 3,000 | 3,000 | 30.0 | 200 | 600.0 | 0.200 | 150.0 | 800.0 |" "$tmp/locks/scale.md"
+cp "$lk" "$tmp/scale.results"
+fails "a window without one lock's profile" '/locks 3 1 page_alloc_lock/d'
+fails "a lock line without its figures" 's/^BENCH-SCALE locks 3 1 all .*/BENCH-SCALE locks 3 1 all 15000 x 300 8/'

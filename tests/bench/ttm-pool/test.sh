@@ -15,10 +15,16 @@
 # the hypercalls the exchange code made, from debugfs
 # xen_contig_pool/hypercalls, '-' without Xen.)
 #   BENCH-LAT <path> <size KiB> <samples> <p50 ns> <p99 ns> <max ns>
+#   BENCH-LAT-SHARED <path> <size KiB> <alone> <p50 ns> <p99 ns> <max ns> \
+#         <with an interrupt> <p50 ns> <refilled the pools> <p50 ns> \
+#         <gave up the CPU> <p50 ns>
+# (what the populates shared their time with, as counts of samples)
 # (single-populate latency: buffers populated one by one from empty pools,
-# a pause of bench.lat_gap microseconds between two, every repeat pooled)
+# a pause of bench.lat_gap microseconds between two, every repeat pooled;
+# at least bench.repeats repeats, more until bench.lat_samples samples)
 # Kernel command line: bench.total=<MiB> bench.repeats=<n> bench.sizes=<KiB:KiB...>
 # bench.lat_total=<MiB> bench.lat_gap=<us> bench.lat_sizes=<KiB:KiB...>
+# bench.lat_samples=<n>
 # (no commas: QEMU's multiboot module list would split there)
 # timeout: 3600
 # dom0-args: xtest.nodisplay
@@ -35,9 +41,12 @@ LAT_GAP=$(arg bench.lat_gap || true)
 LAT_GAP=$((${LAT_GAP:-100} + 0))
 LAT_SIZES=$(arg bench.lat_sizes | tr ':' ' ')
 LAT_SIZES=${LAT_SIZES:-4 64 2048}
+# A 99th percentile needs samples enough for it: large buffers' latency
+# runs repeat until they have this many
+LAT_SAMPLES=$(arg_num bench.lat_samples 1000)
 total_bytes=$((TOTAL * 1024 * 1024))
 
-result "BENCH-CONFIG xen=$xen perf=$perf total_mib=$TOTAL repeats=$REPEATS sizes=$(echo $SIZES | tr ' ' ,) dma_sizes=$(echo $DMA_SIZES | tr ' ' ,) lat_sizes=$(echo $LAT_SIZES | tr ' ' ,) lat_total_mib=$LAT_TOTAL lat_gap_us=$LAT_GAP"
+result "BENCH-CONFIG xen=$xen perf=$perf total_mib=$TOTAL repeats=$REPEATS sizes=$(echo $SIZES | tr ' ' ,) dma_sizes=$(echo $DMA_SIZES | tr ' ' ,) lat_sizes=$(echo $LAT_SIZES | tr ' ' ,) lat_total_mib=$LAT_TOTAL lat_gap_us=$LAT_GAP lat_samples=$LAT_SAMPLES"
 
 modprobe ttm && modprobe ttm_bench || { fail "ttm_bench loads"; exit 1; }
 
@@ -88,14 +97,22 @@ ttm_path() {
 	done
 }
 
+# lat_repeats <size KiB>: bench.repeats, or more for bench.lat_samples
+lat_repeats() {
+	_per=$((LAT_TOTAL * 1024 / $1))
+	[ $_per -gt 0 ] || _per=1
+	_n=$(((LAT_SAMPLES + _per - 1) / _per))
+	echo $((_n > REPEATS ? _n : REPEATS))
+}
+
 # lat_path <path> <pooling Y|N>: single-populate latency per size, from
 # empty pools each repeat (ours: xen-swiotlb's pools shrunk first)
 lat_path() {
 	[ $xen = 0 ] || echo "$2" >$CONTIG/enabled || { fail "$1: xen_contig_pool/enabled $2"; return; }
 	for size in $LAT_SIZES; do
 		echo latreset >$B/ctl
-		r=1
-		while [ $r -le $REPEATS ]; do
+		r=1 reps=$(lat_repeats "$size")
+		while [ $r -le $reps ]; do
 			[ $xen = 0 ] || echo shrink >$B/ctl
 			echo init >$B/ctl || { fail "$1: pool init"; return; }
 			if ! echo "lat $((size * 1024)) $((LAT_TOTAL * 1024 * 1024)) $LAT_GAP" >$B/ctl; then
@@ -108,6 +125,7 @@ lat_path() {
 			r=$((r + 1))
 		done
 		result "BENCH-LAT $1 $size $(field n "$_r") $(field p50 "$_r") $(field p99 "$_r") $(field max "$_r")"
+		result "BENCH-LAT-SHARED $1 $size $(field clean "$_r") $(field clean_p50 "$_r") $(field clean_p99 "$_r") $(field clean_max "$_r") $(field irq "$_r") $(field irq_p50 "$_r") $(field refill "$_r") $(field refill_p50 "$_r") $(field switched "$_r") $(field switched_p50 "$_r")"
 	done
 }
 

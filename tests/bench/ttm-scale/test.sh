@@ -8,8 +8,10 @@
 # buffer size (bench.scale_sizes, KiB), along mainline's path (xen-swiotlb's
 # pools off) and ours.  One line per step:
 #   BENCH-SCALE dom0 <path> <size KiB> <total MiB> <phase> <repeat> <ns> \
-#         <pages above the limit> <hypercalls by Xen's count> <issued>
-#   BENCH-SCALE base nop 0 0 nop <repeat> 0 0 <hypercalls> 0
+#         <pages above the limit> <hypercalls by Xen's count> <issued> \
+#         <memory_op> <multicall> <mmu_update> <update_va_mapping> \
+#         <mmuext_op> <calls from multicall> <page updates>
+#   BENCH-SCALE base nop 0 0 nop <repeat> 0 0 <hypercalls> 0 <the same 7>
 # (nop: the reading tools' own hypercalls, subtracted by the report.)
 #
 # guests: for each count of guests (bench.scale_guests, default 1 and 3),
@@ -20,6 +22,10 @@
 #   BENCH-SCALE guest <guests> <guest> <MiB> <repeat> <ms> <issued>
 #   BENCH-SCALE guests <guests> <MiB each> <repeat> <wall ms> <hypercalls> \
 #         <idle hypercalls per s>
+#   BENCH-SCALE locks <guests> <repeat> heap_lock|page_alloc_lock|all \
+#         <taken> <held ns> <blocked> <blocked ns>
+# (only on a Xen with lock profiling: Xen's locks over the window; the
+# page_alloc_locks of all domains together)
 # <ms> and <issued> are the guest's own (the workload's time, its exchange
 # code's hypercalls); <hypercalls> is Xen's count over the window, all
 # domains, and the last field the same count per second with every guest
@@ -62,7 +68,7 @@ dom0_step() {
 	fi
 	_r=$bc_result
 	_above=$(field above "$_r")
-	result "BENCH-SCALE dom0 $_path $_size $_total $_phase $_rep $(field ns "$_r") ${_above:-0} $(hypercalls "$bc_counters") $bc_issued"
+	result "BENCH-SCALE dom0 $_path $_size $_total $_phase $_rep $(field ns "$_r") ${_above:-0} $(hypercalls "$bc_counters") $bc_issued $bc_counters"
 	[ "${_above:-0}" = 0 ] ||
 		fail "dom0 $_path ${_size}KiB ${_total}MiB $_phase: every page below the device's limit" "$_above above"
 }
@@ -93,7 +99,7 @@ check "free below 4 GiB ($low_free MiB) holds the largest total ($largest MiB)" 
 r=1
 while [ $r -le 3 ]; do
 	bench_ctl nop
-	result "BENCH-SCALE base nop 0 0 nop $r 0 0 $(hypercalls "$bc_counters") 0"
+	result "BENCH-SCALE base nop 0 0 nop $r 0 0 $(hypercalls "$bc_counters") 0 $bc_counters"
 	r=$((r + 1))
 done
 dom0_path mainline N
@@ -109,6 +115,32 @@ all_done() {
 		[ "$(agent "$ad_dom" workload-result)" = running ] && ad_done=0
 	done
 	[ $ad_done = 1 ]
+}
+
+# Xen's lock profile, if this Xen keeps one (make bench-locks builds it):
+# reset as a window begins, read as it ends
+lockprof=0
+xenlockprof -r >/dev/null 2>&1 && lockprof=1
+
+# lock_lines <guests> <repeat>: a BENCH-SCALE locks line for the heap lock,
+# every domain's page_alloc_lock and all locks together, from xenlockprof
+lock_lines() {
+	[ $lockprof = 1 ] || return 0
+	xenlockprof | awk -F': lock:' -v pre="BENCH-SCALE locks $1 $2" '
+		NF == 2 {
+			rest = $2; gsub(/[(),s]|block:/, " ", rest); split(rest, v, " ")
+			name = $1; sub(/ +$/, "", name)
+			key = ""
+			if (name ~ /^global lock heap_lock$/) key = "heap_lock"
+			if (name ~ / lock page_alloc_lock$/) key = "page_alloc_lock"
+			for (k in want) if (k == key || k == "all") {
+				n[k] += v[1]; t[k] += v[2]; bn[k] += v[3]; bt[k] += v[4]
+			}
+		}
+		BEGIN { want["heap_lock"]; want["page_alloc_lock"]; want["all"] }
+		END { for (k in want)
+			printf "%s %s %d %.0f %d %.0f\n", pre, k, n[k], t[k] * 1e9, bn[k], bt[k] * 1e9 }' |
+		sort | while read -r line; do result "$line"; done
 }
 
 # poll_guests <seconds> <domids...>: poll as while waiting, for that long
@@ -162,6 +194,7 @@ scale_guests() {
 	done
 	# every guest begins when its go key is written: a few ms apart
 	xenperf -r >/dev/null
+	[ $lockprof = 0 ] || xenlockprof -r >/dev/null
 	t0=$(now_ms)
 	for d in $doms; do
 		xenstore-write /local/domain/$d/data/agent/go 1
@@ -173,6 +206,7 @@ scale_guests() {
 	done
 	wall=$(($(now_ms) - t0))
 	hc=$(hypercalls "$(counters)")
+	lock_lines "$sg_n" "$sg_rep"
 	i=1
 	for d in $doms; do
 		w=$(agent $d workload-result)

@@ -27,14 +27,19 @@
  *                         own, with a pause of <gap us> between two (the
  *                         rest of a driver's work); the samples add up
  *                         until 'latreset' and the result gives their
- *                         median, 99th percentile and maximum
+ *                         median, 99th percentile and maximum, and how
+ *                         many populates ran alone, met an interrupt,
+ *                         refilled xen-swiotlb's pools themselves or gave
+ *                         up the CPU (to the refill worker, say)
  *   latreset              forget the latency samples
  *   nop                   nothing (the reading tools' own baseline)
  * Every page handed out is checked against the device's coherent mask.
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/hardirq.h>
 #include <linux/dma-mapping.h>
+#include <linux/kernel_stat.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -75,8 +80,18 @@ static struct bench_chunk *bench_chunks;
 static unsigned long bench_nr_chunks;
 static size_t bench_chunk_size;
 static u64 *bench_lat;		/* populate times (ns) since 'latreset' */
+/*
+ * What else happened during each populate: nothing, an interrupt on its CPU,
+ * a refill of xen-swiotlb's pools by this thread, or a switch away from it
+ * (it slept, or lost the CPU)
+ */
+enum bench_lat_class {
+	BENCH_LAT_CLEAN, BENCH_LAT_IRQ, BENCH_LAT_REFILL, BENCH_LAT_SWITCHED
+};
+
+static u8 *bench_lat_class;
 static unsigned long bench_nr_lat;
-static char bench_result[256];
+static char bench_result[384];
 static DEFINE_MUTEX(bench_lock);
 static struct dentry *bench_dir;
 
@@ -198,34 +213,121 @@ static int bench_cmp_u64(const void *a, const void *b)
 static int bench_lat_grow(unsigned long more)
 {
 	u64 *lat = kvmalloc_array(bench_nr_lat + more, sizeof(*lat), GFP_KERNEL);
+	u8 *class = kvmalloc_array(bench_nr_lat + more, sizeof(*class),
+				   GFP_KERNEL);
 
-	if (!lat)
+	if (!lat || !class) {
+		kvfree(lat);
+		kvfree(class);
 		return -ENOMEM;
-	if (bench_lat)
+	}
+	if (bench_lat) {
 		memcpy(lat, bench_lat, bench_nr_lat * sizeof(*lat));
+		memcpy(class, bench_lat_class, bench_nr_lat * sizeof(*class));
+	}
 	kvfree(bench_lat);
+	kvfree(bench_lat_class);
 	bench_lat = lat;
+	bench_lat_class = class;
 	return 0;
 }
 
-/* Report the median, 99th percentile and maximum of the samples kept */
+/* What a populate shared its time with, from counts before and after */
+struct bench_lat_mark {
+	unsigned long switches;
+	unsigned long irqs;
+	unsigned long pooled;
+};
+
+/*
+ * Interrupts on this CPU so far: those with an irq descriptor (every one
+ * under Xen PV, an event channel each) and the local APIC's (native)
+ */
+static unsigned long bench_irqs(void)
+{
+	unsigned int cpu = raw_smp_processor_id();
+	const irq_cpustat_t *arch = &per_cpu(irq_stat, cpu);
+
+	return kstat_cpu_irqs_sum(cpu) + arch->apic_timer_irqs +
+	       arch->apic_irq_work_irqs + arch->irq_resched_count +
+	       arch->irq_call_count + arch->irq_tlb_count;
+}
+
+static void bench_lat_mark(struct bench_lat_mark *m)
+{
+	m->switches = current->nvcsw + current->nivcsw;
+	m->irqs = bench_irqs();
+	m->pooled = xen_pv_domain() ? xen_contig_pool_pages() : 0;
+}
+
+static u8 bench_lat_classify(const struct bench_lat_mark *before)
+{
+	struct bench_lat_mark after;
+
+	bench_lat_mark(&after);
+	if (after.switches != before->switches)
+		return BENCH_LAT_SWITCHED;
+	if (after.pooled > before->pooled)
+		return BENCH_LAT_REFILL;
+	return after.irqs != before->irqs ? BENCH_LAT_IRQ : BENCH_LAT_CLEAN;
+}
+
+/* Sort the samples of @class into @out; return how many */
+static unsigned long bench_lat_select(u64 *out, u8 class)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < bench_nr_lat; i++)
+		if (bench_lat_class[i] == class)
+			out[n++] = bench_lat[i];
+	sort(out, n, sizeof(*out), bench_cmp_u64, NULL);
+	return n;
+}
+
+/* The median of @n sorted samples, 0 if none */
+static u64 bench_p50(const u64 *s, unsigned long n)
+{
+	return n ? s[(n - 1) / 2] : 0;
+}
+
+/* The 99th percentile of @n sorted samples, 0 if none */
+static u64 bench_p99(const u64 *s, unsigned long n)
+{
+	return n ? s[(n * 99 - 1) / 100] : 0;
+}
+
+/*
+ * Report the median, 99th percentile and maximum of the samples kept; of
+ * those that ran alone, the same; how many shared their time with an
+ * interrupt or another thread, and their median
+ */
 static void bench_lat_report(unsigned long above)
 {
-	u64 *sorted;
-	unsigned long n = bench_nr_lat;
+	u64 *all, *clean, *irq, *refill, *sw;
+	unsigned long n = bench_nr_lat, nclean, nirq, nrefill, nsw;
 
-	sorted = kvmalloc_array(n, sizeof(*sorted), GFP_KERNEL);
-	if (!sorted) {
+	all = kvmalloc_array(5 * n, sizeof(*all), GFP_KERNEL);
+	if (!all) {
 		snprintf(bench_result, sizeof(bench_result), "n=0\n");
 		return;
 	}
-	memcpy(sorted, bench_lat, n * sizeof(*sorted));
-	sort(sorted, n, sizeof(*sorted), bench_cmp_u64, NULL);
+	memcpy(all, bench_lat, n * sizeof(*all));
+	sort(all, n, sizeof(*all), bench_cmp_u64, NULL);
+	clean = all + n;
+	irq = clean + n;
+	refill = irq + n;
+	sw = refill + n;
+	nclean = bench_lat_select(clean, BENCH_LAT_CLEAN);
+	nirq = bench_lat_select(irq, BENCH_LAT_IRQ);
+	nrefill = bench_lat_select(refill, BENCH_LAT_REFILL);
+	nsw = bench_lat_select(sw, BENCH_LAT_SWITCHED);
 	snprintf(bench_result, sizeof(bench_result),
-		 "n=%lu p50=%llu p99=%llu max=%llu above=%lu\n", n,
-		 sorted[(n - 1) / 2], sorted[(n * 99 - 1) / 100], sorted[n - 1],
-		 above);
-	kvfree(sorted);
+		 "n=%lu p50=%llu p99=%llu max=%llu above=%lu clean=%lu clean_p50=%llu clean_p99=%llu clean_max=%llu irq=%lu irq_p50=%llu refill=%lu refill_p50=%llu switched=%lu switched_p50=%llu\n",
+		 n, bench_p50(all, n), bench_p99(all, n), all[n - 1], above,
+		 nclean, bench_p50(clean, nclean), bench_p99(clean, nclean),
+		 nclean ? clean[nclean - 1] : 0, nirq, bench_p50(irq, nirq),
+		 nrefill, bench_p50(refill, nrefill), nsw, bench_p50(sw, nsw));
+	kvfree(all);
 }
 
 /*
@@ -249,12 +351,16 @@ static int bench_lat_alloc(size_t size, size_t total, unsigned long gap_us)
 		return rc;
 
 	for (i = 0; i < bench_nr_tts; i++) {
-		u64 start = ktime_get_ns();
+		struct bench_lat_mark mark;
+		u64 start;
 
+		bench_lat_mark(&mark);
+		start = ktime_get_ns();
 		rc = ttm_pool_alloc(bench_pool, &bench_tts[i], &ctx);
 		if (rc)
 			return rc;
-		bench_lat[bench_nr_lat++] = ktime_get_ns() - start;
+		bench_lat[bench_nr_lat] = ktime_get_ns() - start;
+		bench_lat_class[bench_nr_lat++] = bench_lat_classify(&mark);
 		bench_nr_populated++;
 		for (j = 0; j < bench_tts[i].num_pages; j++)
 			above += bench_above(bench_tts[i].pages[j], 1);
@@ -268,7 +374,9 @@ static int bench_lat_alloc(size_t size, size_t total, unsigned long gap_us)
 static void bench_lat_reset(void)
 {
 	kvfree(bench_lat);
+	kvfree(bench_lat_class);
 	bench_lat = NULL;
+	bench_lat_class = NULL;
 	bench_nr_lat = 0;
 }
 
