@@ -236,7 +236,7 @@ static int bench_lat_grow(unsigned long more)
 struct bench_lat_mark {
 	unsigned long switches;
 	unsigned long irqs;
-	unsigned long pooled;
+	unsigned long inline_refills;
 };
 
 /*
@@ -257,7 +257,7 @@ static void bench_lat_mark(struct bench_lat_mark *m)
 {
 	m->switches = current->nvcsw + current->nivcsw;
 	m->irqs = bench_irqs();
-	m->pooled = xen_pv_domain() ? xen_contig_pool_pages() : 0;
+	m->inline_refills = xen_pv_domain() ? xen_contig_pool_inline_refills() : 0;
 }
 
 static u8 bench_lat_classify(const struct bench_lat_mark *before)
@@ -267,7 +267,7 @@ static u8 bench_lat_classify(const struct bench_lat_mark *before)
 	bench_lat_mark(&after);
 	if (after.switches != before->switches)
 		return BENCH_LAT_SWITCHED;
-	if (after.pooled > before->pooled)
+	if (after.inline_refills != before->inline_refills)
 		return BENCH_LAT_REFILL;
 	return after.irqs != before->irqs ? BENCH_LAT_IRQ : BENCH_LAT_CLEAN;
 }
