@@ -31,8 +31,9 @@ IMG=$BUILD/bench-img
 export LINUX_OBJ=$BUILD/linux-bench-obj LINUX_MODS=$BUILD/linux-bench-mods
 mkdir -p "$OUT" "$LOGS" "$IMG"
 
+STAGES=7
 if [ "${BENCH_ONLY:-}" = locks ]; then
-	OBJ=$BUILD/xen-lockprof-obj
+	OBJ=$BUILD/xen-lockprof-obj STAGES=4
 	stage "1/4" bench-locks-xen "building Xen with perf counters and lock profiling (build/xen-lockprof-obj)" -- \
 		"$TOP/scripts/build-xen.sh" hypervisor "$OBJ" "$TOP/config/xen-bench.config" \
 		"$TOP/config/xen-lockprof.config"
@@ -40,7 +41,7 @@ else
 	stage "1/7" bench-xen "building Xen with perf counters (build/xen-bench-obj)" -- \
 		"$TOP/scripts/build-xen.sh" hypervisor "$OBJ" "$TOP/config/xen-bench.config"
 fi
-stage "$([ "${BENCH_ONLY:-}" = locks ] && echo 2/4 || echo 2/7)" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
+stage "2/$STAGES" bench-linux "building Linux without debug options (build/linux-bench-obj)" -- \
 	sh -c "'$TOP/scripts/build-linux.sh' && IMAGES='$IMG' '$TOP/scripts/mk-initramfs.sh'"
 
 # boot_int3: did the last boot die of an int3 trap before the benchmark
