@@ -12,7 +12,7 @@ S := scripts
 export LINUX_SRC XEN_SRC JOBS TESTS BENCH_ARGS DEBUG PACKAGES DEB_KCONFIG
 
 .PHONY: all build deps fetch prepare linux xen tools initramfs run screenshot cross-check \
-	test bench bench-scale bench-locks deb unit-test check-drivers export check-series update-lock clean clean-trees distclean help
+	test test-release judge bench bench-scale bench-locks deb unit-test check-drivers export check-series update-lock clean clean-trees distclean help
 
 all: build
 
@@ -36,9 +36,20 @@ run: build
 screenshot:
 	@$(S)/screenshot.sh build/logs/screenshot.png
 
-## test          build, then run every test suite (last line: N passed, N failed)
-test: build
-	@tests/run.sh
+## test          build, then run every test suite (last line: N passed, N failed); TEST_BUDGET=<s>
+test:
+	@export MAKE_TEST_START=$$(date +%s); \
+	if $(S)/build-all.sh; then tests/run.sh; else \
+		echo "FAIL: build (build/logs)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
+
+## test-release  make test, and what it leaves out: the host kernel's packages booted with guest-ttm-quota, check-drivers, cross-check
+test-release: build
+	@$(S)/check-drivers.sh && $(S)/cross-build-xen.sh && \
+		DEB_KERNEL=host PKG_TESTS=guest-ttm-quota tests/run.sh
+
+## judge         the verdict of the last make test again from its saved logs, nothing booted
+judge:
+	@JUDGE=1 tests/run.sh
 
 ## bench         build, then benchmark TTM's DMA32 paths (mainline, ours, native): build/bench/ (BENCH_ARGS=...)
 bench: build
@@ -77,9 +88,9 @@ cross-check: prepare
 check-series:
 	@$(S)/series.sh check
 
-## update-lock   move config/sources.lock to what the registry serves now
+## update-lock   move config/sources.lock to what the registry serves now (UPDATE_LOCK=linux|xen: one base)
 update-lock:
-	@UPDATE_LOCK=1 $(S)/fetch-sources.sh
+	@UPDATE_LOCK=$${UPDATE_LOCK:-1} $(S)/fetch-sources.sh
 
 ## clean         remove build products, keep the prepared trees
 clean:

@@ -18,8 +18,7 @@ FRAGMENTS="${LINUX_FRAGMENTS:-$TOP/config/linux-dom0.config} ${EXTRA_CONFIG:-}"
 [ -z "$BASE_CONFIG" ] || [ -f "$BASE_CONFIG" ] || die "no such config: $BASE_CONFIG"
 [ -d "$SRC/.git" ] || die "build/linux is not prepared (make prepare)"
 
-export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
-export KBUILD_BUILD_USER=xen-ttm KBUILD_BUILD_HOST=qemu
+kbuild_env "${KBUILD_BUILD_HOST:-qemu}"
 use_ccache
 CC=$CC_CMD
 kmake() { make -C "$SRC" O="$OBJ" CC="$CC" -j"$JOBS" "$@"; }

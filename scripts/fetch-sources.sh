@@ -11,6 +11,10 @@
 # suite) we warn and use the newest served one: the series is applied next
 # and says at once if it no longer fits; make update-lock then records it.
 #
+# UPDATE_LOCK=linux or =xen moves only that base.  With CI=true (as CI sets
+# it) a locked version the registry no longer lists is an error, not a
+# warning: CI says when the bases need moving.
+#
 # LINUX_SRC= / XEN_SRC= (a source tree or a tarball) skip the download.
 # Writes build/sources.env for the later stages.
 set -euo pipefail
@@ -22,6 +26,15 @@ LINUX_PKG=linux-source-6.12
 XEN_PKG=xen
 APT="$TOP/scripts/apt-private.sh"
 mkdir -p "$DL" "$BUILD"
+
+# moving <linux|xen>: does this run move that base's lock (make update-lock)?
+moving() { [ "${UPDATE_LOCK:-0}" = 1 ] || [ "${UPDATE_LOCK:-0}" = "$1" ]; }
+
+# not_served <message>: a locked version that left the registry's index
+not_served() {
+	[ "${CI:-}" != true ] || die "$1 (CI=true: make update-lock, then commit config/sources.lock)"
+	warn "$1"
+}
 
 lock_get() { [ -f "$LOCK" ] && sed -n "s/^$1=//p" "$LOCK" | head -n1 || true; }
 sha256() { sha256sum "$1" | cut -d' ' -f1; }
@@ -44,16 +57,17 @@ source_versions() {
 # Pick the version to use: the locked one (served, or in the cache: cached=1),
 # else, with no lock or with UPDATE_LOCK=1, the newest served.
 pick_version() {
-	local what=$1 locked=$2 newest=$3 served=$4 cached=${5:-0}
-	if [ -n "$locked" ] && [ "${UPDATE_LOCK:-0}" != 1 ]; then
+	local what=$1 locked=$2 newest=$3 served=$4 cached=${5:-0} base=xen
+	case $what in linux*) base=linux ;; esac
+	if [ -n "$locked" ] && ! moving $base; then
 		if grep -qxF "$locked" <<<"$served"; then
 			[ "$locked" = "$newest" ] ||
 				warn "$what: the registry now serves $newest; using the locked $locked (make update-lock to move)"
 		elif [ "$cached" = 1 ]; then
-			warn "$what: the locked $locked is no longer served; using the cached copy (make update-lock to move)"
+			not_served "$what: the locked $locked is no longer served; using the cached copy (make update-lock to move)"
 		else
 			[ -n "$newest" ] || die "$what: the locked $locked is neither served nor cached, and nothing else is served"
-			warn "$what: the locked $locked is neither served nor cached; using the newest served $newest (make update-lock to record it)"
+			not_served "$what: the locked $locked is neither served nor cached; using the newest served $newest (make update-lock to record it)"
 			echo "$newest"
 			return
 		fi
@@ -134,7 +148,7 @@ fetch_xen() {
 	local served ver name want got cached others=
 	served=$(source_versions $XEN_PKG | grep '^4\.20\.' || true)
 	cached=$(cached_xen_orig "$(lock_get XEN_ORIG_SHA256)")
-	if [ -z "$cached" ] && [ "${UPDATE_LOCK:-0}" != 1 ] && [ -n "$(lock_get XEN_VERSION)" ] &&
+	if [ -z "$cached" ] && ! moving xen && [ -n "$(lock_get XEN_VERSION)" ] &&
 		! grep -qxF "$(lock_get XEN_VERSION)" <<<"$served"; then
 		cached=$(pool_xen_orig "$(lock_get XEN_VERSION)" "$(lock_get XEN_ORIG_SHA256)")
 		[ -z "$cached" ] || warn "xen $(lock_get XEN_VERSION): no longer listed; fetched the locked orig tarball from the archive's pool"
@@ -147,7 +161,7 @@ fetch_xen() {
 	fi
 	# Security-suite source packages may not be served: without a lock to
 	# keep, walk down the versions.
-	[ -n "$(lock_get XEN_VERSION)" ] && [ "${UPDATE_LOCK:-0}" != 1 ] || others=$(grep -vxF "$ver" <<<"$served" || true)
+	[ -n "$(lock_get XEN_VERSION)" ] && ! moving xen || others=$(grep -vxF "$ver" <<<"$served" || true)
 	for v in $ver $others; do
 		read -r name want < <(xen_orig_sum "$v") || continue
 		if [ ! -s "$DL/$name" ]; then
@@ -206,7 +220,7 @@ main() {
 		fetch_xen
 	fi
 	# The lock changes only when asked (make update-lock) or when there is none.
-	if [ -z "${LINUX_SRC:-}${XEN_SRC:-}" ] && { [ "${UPDATE_LOCK:-0}" = 1 ] || [ ! -f "$LOCK" ]; }; then
+	if [ -z "${LINUX_SRC:-}${XEN_SRC:-}" ] && { [ "${UPDATE_LOCK:-0}" != 0 ] || [ ! -f "$LOCK" ]; }; then
 		write_lock
 	fi
 	cat >"$BUILD/sources.env" <<-EOF

@@ -28,29 +28,54 @@ scenario_names() {
 	tracked_tests | sed -n 's|^system/\([^/]*\)/test.sh$|\1|p' | sort
 }
 
-# Run one build stage: one progress line, full output in build/logs/<name>.log,
-# the log's tail on failure.
+# Run one build stage: one progress line (with what ccache served, when it
+# compiled anything), full output in build/logs/<name>.log, the log's tail on
+# failure.  Each stage's time is added to build/logs/times.txt ("stage <name>
+# <seconds> <ok|failed> <start>"), which tests/run.sh sums up before its verdict.
 #   stage <n/m> <name> <description> -- command...
 stage() {
-	local num=$1 name=$2 desc=$3 t0 rc
+	local num=$1 name=$2 desc=$3 t0 rc secs before
 	shift 3
 	[ "$1" = "--" ] && shift
 	mkdir -p "$LOGS"
 	printf '[%s] %s ... ' "$num" "$desc"
 	t0=$(date +%s)
+	before=$(ccache_counts)
 	if "$@" >"$LOGS/$name.log" 2>&1; then
 		rc=0
-		printf 'ok (%ss)\n' "$(($(date +%s) - t0))"
+		secs=$(($(date +%s) - t0))
+		printf 'ok (%ss%s)\n' "$secs" "$(ccache_delta "$before")"
 		# a stage's warnings are shown, not only logged
 		grep -a '^WARNING: ' "$LOGS/$name.log" | sed 's/^/    /' || true
 	else
 		rc=$?
-		printf 'FAILED (%ss)\n' "$(($(date +%s) - t0))"
+		secs=$(($(date +%s) - t0))
+		printf 'FAILED (%ss)\n' "$secs"
 		echo "---- last 40 lines of build/logs/$name.log ----"
 		tail -n 40 "$LOGS/$name.log"
 		echo "---- end of build/logs/$name.log ----"
 	fi
+	echo "stage $name $secs $([ $rc = 0 ] && echo ok || echo failed) $t0" >>"$LOGS/times.txt"
 	return $rc
+}
+
+# ccache_counts: "<hits> <misses>" of ccache's statistics (empty without it)
+ccache_counts() {
+	command -v ccache >/dev/null 2>&1 || return 0
+	ccache --print-stats 2>/dev/null | awk '
+		$1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { h += $2 }
+		$1 == "cache_miss" { m += $2 }
+		END { print h + 0, m + 0 }'
+}
+
+# ccache_delta <counts before>: ", ccache <hits> hits <misses> misses" since
+# then, nothing when the stage compiled nothing (a cold cache shows as misses)
+ccache_delta() {
+	[ -n "$1" ] || return 0
+	# shellcheck disable=SC2046
+	set -- $1 $(ccache_counts) # hits, misses before; hits, misses now
+	[ $(($3 - $1 + $4 - $2)) -gt 0 ] || return 0
+	printf ', ccache %s hits %s misses' $(($3 - $1)) $(($4 - $2))
 }
 
 # ccache, when installed.  Paths are hashed relative to the checkout
@@ -68,6 +93,13 @@ use_ccache() {
 	CC_CMD="ccache gcc"
 	[ -d /usr/lib/ccache ] && export PATH=/usr/lib/ccache:$PATH
 	return 0
+}
+
+# kbuild_env [<host>]: the fixed build identity of our kernels, so that a
+# rebuild of unchanged sources relinks nothing (<host>: qemu, the test bed's)
+kbuild_env() {
+	export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
+	export KBUILD_BUILD_USER=xen-ttm KBUILD_BUILD_HOST=${1:-qemu}
 }
 
 # The series' identity for package versions: series_epoch is when it last

@@ -5,7 +5,8 @@
 #   linux-image-<release>, linux-headers-<release>
 #       Kbuild's own packaging (bindeb-pkg); release kernel, config
 #       x86_64_defconfig (or DEB_KCONFIG, e.g. /boot/config-$(uname -r)) +
-#       Linux's xen.config fragments + config/linux-host.config
+#       Linux's xen.config fragments + config/linux-host.config;
+#       DEB_KERNEL=testbed: the test bed's kernel as built (make test)
 #   xen-hypervisor-4.20-xenttm   the release hypervisor, /boot/xen-<ver>.gz
 #   xen-utils-4.20-xenttm        the tools, libraries, man pages, systemd units
 # Versions are the bases' with "+xenttm<date>.<series>" appended: they sort
@@ -29,20 +30,34 @@ XEN_PKG_VERSION=$XEN_VERSION+$TAG
 HV_PKG=xen-hypervisor-4.20-xenttm
 UTILS_PKG=xen-utils-4.20-xenttm
 
-# --- Linux: Kbuild's bindeb-pkg, the .debs land beside its object directory
+# --- Linux: Kbuild's bindeb-pkg, the .debs land beside its object directory.
+# DEB_KERNEL=testbed (make test's packages' step) packages the kernel the test
+# bed has already built (build/linux-obj: the dom0 config, debug options as
+# built) instead of compiling the host configuration: Kbuild only relinks
+# what the package's version string changes.
 linux_packages() {
-	export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
-	export KBUILD_BUILD_USER=xen-ttm KBUILD_BUILD_HOST=deb LOCALVERSION=
-	LINUX_OBJ=$LINUX_DEB_OBJ LINUX_MODS=$OUT/linux-mods TEST_MODULES=0 \
-		LINUX_FRAGMENTS="$TOP/config/linux-host.config" \
-		LINUX_BASE_CONFIG="${DEB_KCONFIG:-}" "$TOP/scripts/build-linux.sh"
-	rm -rf "$OUT/linux-mods"
+	local obj=$LINUX_DEB_OBJ
+	export LOCALVERSION=
+	if [ "${DEB_KERNEL:-host}" = testbed ]; then
+		obj=$BUILD/linux-obj
+		[ -f "$obj/vmlinux" ] || die "DEB_KERNEL=testbed: build/linux-obj is not built (make build)"
+		kbuild_env qemu
+	else
+		kbuild_env deb
+		LINUX_OBJ=$obj LINUX_MODS=$OUT/linux-mods TEST_MODULES=0 \
+			LINUX_FRAGMENTS="$TOP/config/linux-host.config" \
+			LINUX_BASE_CONFIG="${DEB_KCONFIG:-}" "$TOP/scripts/build-linux.sh"
+		rm -rf "$OUT/linux-mods"
+	fi
 	use_ccache
 	rm -f "$OUT"/linux-*.deb "$OUT"/linux-upstream_*
-	make -C "$BUILD/linux" O="$LINUX_DEB_OBJ" CC="$CC_CMD" -j"$JOBS" \
+	make -C "$BUILD/linux" O="$obj" CC="$CC_CMD" -j"$JOBS" \
 		KDEB_PKGVERSION="${LINUX_VERSION%-*}-1+$TAG" KDEB_SOURCENAME=linux-xenttm \
 		KDEB_CHANGELOG_DIST=unstable DEBFULLNAME="${MAINT% <*}" \
 		DEBEMAIL="$(echo "$MAINT" | sed 's/.*<\(.*\)>/\1/')" bindeb-pkg
+	# Kbuild writes them beside the object directory
+	[ "$(dirname "$obj")" = "$OUT" ] || mv "$(dirname "$obj")"/linux-*.deb "$OUT/"
+	rm -f "$(dirname "$obj")"/linux-upstream_* "$(dirname "$obj")"/linux-xenttm_*
 	# linux-libc-dev would replace the distribution's C library headers
 	rm -f "$OUT"/linux-libc-dev_*.deb "$OUT"/linux-xenttm_*
 	ls "$OUT"/linux-image-*.deb "$OUT"/linux-headers-*.deb >/dev/null
@@ -263,7 +278,11 @@ mkdir -p "$OUT" "$STAGE"
 case ${1:-all} in
 all)
 	"$TOP/scripts/build-all.sh" prepare
-	stage "1/4" deb-linux "Linux packages (Kbuild bindeb-pkg, config/linux-host.config)" -- "$0" linux
+	if [ "${DEB_KERNEL:-host}" = testbed ]; then
+		stage "1/4" deb-linux "Linux packages (Kbuild bindeb-pkg of the test bed's kernel)" -- "$0" linux
+	else
+		stage "1/4" deb-linux "Linux packages (Kbuild bindeb-pkg, config/linux-host.config)" -- "$0" linux
+	fi
 	stage "2/4" deb-hypervisor "Xen hypervisor package (release build)" -- "$0" hypervisor
 	stage "3/4" deb-tools "Xen tools package" -- \
 		sh -c "'$TOP/scripts/build-xen.sh' tools && '$0' tools"

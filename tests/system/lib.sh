@@ -164,6 +164,9 @@ next_guest_cpu() {
 
 # driver_of <pci device>: the driver bound to it in dom0
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver")"; }
+# driver_is <pci device> <driver>: is that driver bound to it in dom0?  (for
+# wait_for: a shell function, which "sh -c" would not know)
+driver_is() { [ "$(driver_of "$1")" = "$2" ]; }
 
 # slab_debug: dom0's slub_debug= option (scripts/boot.sh), for its guests
 slab_debug() {
@@ -314,9 +317,8 @@ report() {
 report_text() { result "XTEST-REPORT: $1"; }
 
 # check_guest_kernel <name>: no OOM kill, BUG, WARNING, oops or fault in
-# the guest's console log, as one check (what was found is printed).  Not
-# every stack dump: pcifront's rescan can have sysfs complain, with a stack,
-# of a duplicate resource0 file in a passed-through guest (upstream race).
+# the guest's console log, as one check (what was found is printed): the
+# lines tests/failure-patterns names, sysfs's "duplicate filename" among them.
 check_guest_kernel() {
 	_log=/var/log/xen/console/guest-$1.log
 	if [ ! -s "$_log" ]; then

@@ -9,6 +9,7 @@ cat >"$tmp/fake-boot" <<'SH'
 #!/bin/bash
 # Replay $FAKE_LOG as the serial console and $FAKE_RESULTS as the results
 # channel, then idle like a running QEMU (or exit, with FAKE_EXIT=1).
+echo "$DOM0_ARGS " >"$FAKE_ARGS"
 printf '%b' "$FAKE_LOG" >"$SERIAL"
 printf '%b' "${FAKE_RESULTS:-}" >"$RESULTS.out"
 [ "${FAKE_EXIT:-0}" = 1 ] && exit 0
@@ -16,7 +17,7 @@ printf '%b' "${FAKE_RESULTS:-}" >"$RESULTS.out"
 exec sleep 60
 SH
 chmod +x "$tmp/fake-boot"
-export BOOT_CMD=$tmp/fake-boot
+export BOOT_CMD=$tmp/fake-boot FAKE_ARGS=$tmp/args
 KUNIT=$(kunit_dir)
 export KUNIT_DIR=${KUNIT:-$tmp/no-kunit}
 UP='XEN-TTM-DOM0-READY\n'
@@ -156,6 +157,76 @@ check "a screenshot asked for and never taken fails" grep -q '^FAIL: shotlost: e
 verdict rep2 "$UP" "XTEST-PASS: a\r\nXTEST-REPORT: q: quota 1 kB\r\n$(end rep2 0 1)\r\n" >/dev/null
 check "a report line is passed on with the scenario's name" grep -qx 'REPORT: rep2: q: quota 1 kB' "$tmp/rep2.out"
 check "a report line is not a result" test "$(grep -c '^PASS: rep2' "$tmp/rep2.out")" = 1
+
+# make judge: the verdict again from the saved logs, nothing booted
+judge() { JUDGE=1 BOOT_CMD=false "$TOP/tests/run-scenario.sh" "$tmp/sc/$1" 2>&1; }
+check_eq "judge: a passing scenario's saved logs pass again" "PASS: good: a|PASS: good: b" \
+	"$(judge good | grep -E '^(PASS|FAIL)' | paste -sd'|')"
+check_eq "judge: a failing scenario's saved logs fail again" "$(grep -E '^(PASS|FAIL)' "$tmp/bad.out")" \
+	"$(judge bad | grep -E '^(PASS|FAIL)')"
+check "judge: a timed-out scenario is judged timed out again" grep -q '^FAIL: hang: no XTEST-END within 4s' <<<"$(judge hang)"
+check "judge: a crash is judged a crash again" grep -q '^FAIL: panic: Xen or dom0 crashed' <<<"$(judge panic)"
+mkdir -p "$tmp/sc/never"
+printf '# timeout: 4\n' >"$tmp/sc/never/test.sh"
+check "judge: a scenario without saved logs is an error, not a pass" sh -c "! JUDGE=1 '$TOP/tests/run-scenario.sh' '$tmp/sc/never' >/dev/null 2>&1"
+# the parsing changed after the run: a report allowed now is judged by today's list
+printf 'WARNING: allowed for the unit test$\n' >"$tmp/allowed2"
+r=$(verdict rejudge "${UP}[  12.3] WARNING: allowed for the unit test\n" "XTEST-PASS: a\n$(end rejudge 0 1)\n")
+check "judge: before the change, the report fails the scenario" grep -q '^FAIL: rejudge: console' <<<"$r"
+check "judge: after it, the saved logs are judged by the new list" sh -c \
+	"! ALLOWED_REPORTS='$tmp/allowed2' JUDGE=1 BOOT_CMD=false '$TOP/tests/run-scenario.sh' '$tmp/sc/rejudge' | grep -q '^FAIL'"
+
+# The time budget cuts a scenario's timeout (tests/run.sh passes TIMEOUT_CAP)
+r=$(TIMEOUT_CAP=1 verdict capped "$UP" 'XTEST-PASS: a\n')
+check "a capped timeout ends the scenario and says why" \
+	grep -q '^FAIL: capped: no XTEST-END within 1s (cut to what was left of the time budget)' <<<"$r"
+
+# Scenarios sharing a boot: one QEMU, logs split at each one's markers, a
+# verdict each
+group() {
+	local d
+	for d in "$@"; do mkdir -p "$tmp/sc/$d" && printf '# timeout: 2\n# group: g\n' >"$tmp/sc/$d/test.sh"; done
+	(cd "$tmp/sc" && FAKE_LOG=$GLOG FAKE_RESULTS=$GRES "$TOP/tests/run-scenario.sh" "$@") >"$tmp/group.out" 2>&1
+	echo $? >"$tmp/group.rc"
+	grep -E '^(PASS|FAIL|SKIP): ' "$tmp/group.out"
+}
+GLOG="${UP}XTEST-BEGIN ga\nXTEST-BEGIN gb\n[  5.0] WARNING: CPU: 0 in gb\nXTEST-END gb rc=0\nXTEST-BEGIN gc\n"
+GRES="XTEST-BEGIN ga\nXTEST-PASS: a1\n$(end ga 0 1) secs=3\nXTEST-BEGIN gb\nXTEST-PASS: b1\n$(end gb 0 1) secs=4\nXTEST-BEGIN gc\nXTEST-PASS: c1\n$(end gc 0 1) secs=5\n"
+r=$(group ga gb gc)
+check_eq "shared boot: each member's checks under its own name" "PASS: ga: a1|PASS: gb: b1|PASS: gc: c1" \
+	"$(grep '^PASS' <<<"$r" | paste -sd'|')"
+check "shared boot: a console report is the failure of the member it appeared in" \
+	grep -qx "FAIL: gb: console: \[  5.0\] WARNING: CPU: 0 in gb" <<<"$r"
+check_eq "shared boot: the others are not blamed for it" 1 "$(grep -c '^FAIL' <<<"$r")"
+check_eq "shared boot: the runner fails when a member failed" 1 "$(cat "$tmp/group.rc")"
+check "shared boot: each member's logs and verdict saved for make judge" \
+	test -s "$BUILD/logs/system-gb.serial" -a -s "$BUILD/logs/system-gc.results" -a -f "$BUILD/logs/system-ga.verdict"
+check_eq "shared boot: make judge gives a member's verdict again" "FAIL: gb: console: [  5.0] WARNING: CPU: 0 in gb" \
+	"$(JUDGE=1 BOOT_CMD=false "$TOP/tests/run-scenario.sh" "$tmp/sc/gb" | grep '^FAIL')"
+GLOG="${UP}XTEST-BEGIN ga\nXTEST-END ga\nXTEST-BEGIN gb\n(XEN) Panic on CPU 0:\n"
+GRES="XTEST-BEGIN ga\nXTEST-PASS: a1\n$(end ga 0 1) secs=3\nXTEST-BEGIN gb\nXTEST-PASS: b1\n"
+r=$(group ga gb gc)
+check "shared boot, Xen crashed in the second: the first passes" grep -qx 'PASS: ga: a1' <<<"$r"
+check "shared boot, Xen crashed in the second: it is the crash's failure" grep -q '^FAIL: gb: Xen or dom0 crashed' <<<"$r"
+check "shared boot, Xen crashed in the second: the third fails as not run" \
+	grep -q '^FAIL: gc: not run: the boot it shared ended before it' <<<"$r"
+GLOG="${UP}XTEST-BEGIN ga\n"
+GRES="XTEST-BEGIN ga\nXTEST-PASS: a1\n"
+r=$(group ga gb)
+check "shared boot, a member hangs: it times out within the members' summed timeouts" \
+	grep -q '^FAIL: ga: no XTEST-END within 4s' <<<"$r"
+# dom0's command line names the members with no comma: QEMU's multiboot
+# -initrd takes a comma for the next module
+GLOG="" GRES="" group ga gb >/dev/null
+check "shared boot: dom0 gets the members as xtest=a:b (no comma for QEMU's -initrd)" \
+	grep -q "xtest=system/ga:system/gb " "$tmp/args"
+GLOG="Xen 4.20\n" GRES=""
+r=$(FAKE_STATUS=3 group ga gb)
+check "shared boot, QEMU failed at once: the first member has QEMU's exit" grep -q '^FAIL: ga: QEMU exited' <<<"$r"
+check "shared boot, QEMU failed at once: the second is not run" grep -q '^FAIL: gb: not run' <<<"$r"
+mkdir -p "$tmp/sc/gx" && printf '# timeout: 2\n# group: g\n# machine: q35\n' >"$tmp/sc/gx/test.sh"
+check "members whose boot headers differ cannot share a boot" sh -c \
+	"FAKE_LOG='' '$TOP/tests/run-scenario.sh' '$tmp/sc/ga' '$tmp/sc/gx' 2>&1 | grep -q 'cannot share a boot'"
 
 # A killed runner leaves no QEMU behind.
 mkdir -p "$tmp/sc/killed"

@@ -3,6 +3,7 @@
 # without address_bits=32; the counter is checked against the audit; after
 # destruction free memory (all, and below 4 GiB) returns to its start value.
 # timeout: 300
+# group: guests
 . ../lib.sh
 
 test-dma32-quota >/tmp/dma32-quota.out 2>&1

@@ -1,5 +1,6 @@
 # dom0 boots under Xen 4.20 and is a PV control domain.
 # timeout: 240
+# group: guests
 . ../lib.sh
 
 check_eq "hypervisor type is xen" xen "$(cat /sys/hypervisor/type)"

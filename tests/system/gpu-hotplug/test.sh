@@ -9,6 +9,7 @@
 # xenwatch thread again (TTM's device and globals released there).  Lockdep
 # and list debugging watch the guest's kernel throughout.
 # timeout: 1200
+# group: q35-gpu
 # machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
 # xen-args: iommu=1
 # qemu: -nic none -vga none -device intel-iommu,intremap=on,caching-mode=on -device VGA,id=dom0vga,addr=01.0 -device secondary-vga,id=gpuvga,addr=02.0
@@ -66,7 +67,7 @@ check "xl destroy hp" xl_destroy hp
 wait_info_back dma32_free_memory "$low_free" 60
 check_eq "free memory below 4 GiB back to its start value (MiB)" "$low_free" "$(xl_info_field dma32_free_memory)"
 check "xl pci-assignable-remove -r $gpu" xl pci-assignable-remove -r $gpu
-wait_for 30 sh -c "[ \"\$(driver_of $gpu)\" = bochs-drm ]"
+wait_for 30 driver_is $gpu bochs-drm
 check_eq "the display is back with bochs-drm in dom0" bochs-drm "$(driver_of $gpu)"
 report "gpu-hotplug (WC, after xl pci-attach)" $quota_kb $peak "$(field swapped_in "$r")" \
 	"$(field failed "$r")" $low_free "$(xl_info_field dma32_free_memory)"

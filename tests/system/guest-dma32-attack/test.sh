@@ -12,6 +12,7 @@
 # exhausts its memory (measured: 1 page, none in later rounds), so the exact
 # "free memory back" check compares the second round's end with the first's.
 # timeout: 900
+# group: guests
 . ../lib.sh
 
 quota_mib=32

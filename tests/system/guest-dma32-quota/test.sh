@@ -4,6 +4,7 @@
 # quota changes at run time with xl dma32-quota-set; destruction returns all
 # of it.
 # timeout: 600
+# group: guests
 . ../lib.sh
 
 quota_mib=16

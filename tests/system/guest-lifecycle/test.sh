@@ -2,6 +2,7 @@
 # up on its console and in xenstore; after xl destroy, Xen's free memory is
 # back to its value before the guest.
 # timeout: 300
+# group: guests
 . ../lib.sh
 
 free_before=$(xl_info_field free_memory)

@@ -15,6 +15,7 @@
 # guest's kernel.  A leak check (leak_check) whenever the guest is gone:
 # while it is saved, and after it is shut down.
 # timeout: 1500
+# group: guests
 . ../lib.sh
 
 quota_mib=16

@@ -10,6 +10,7 @@
 # workload runs: lowered, the guest's use comes down to it; raised, the
 # workload goes on; nothing fails.  Destroying the guest returns every frame.
 # timeout: 1200
+# group: guests
 . ../lib.sh
 
 quota_mib=16

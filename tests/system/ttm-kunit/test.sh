@@ -2,6 +2,7 @@
 # is loaded: ttm_device_init_multiple counts the global TTM device list and
 # expects only its own devices.
 # timeout: 600
+# group: kunit
 # dom0-args: xtest.nodisplay
 . ../lib.sh
 

@@ -6,6 +6,7 @@
 # and the quota lowered: the pools give their frames back; filled again
 # with no quota, idle pools give their frames back by themselves.
 # timeout: 300
+# group: kunit
 # dom0-args: xtest.nodisplay
 . ../lib.sh
 

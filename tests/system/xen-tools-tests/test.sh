@@ -15,6 +15,7 @@
 # itself), vpci and x86_emulator (host-side unit tests of emulation code,
 # not of a live hypervisor).
 # timeout: 600
+# group: guests
 . ../lib.sh
 
 bin=$(dirname "$(command -v test-xenstore 2>/dev/null || find / -name test-xenstore -type f 2>/dev/null | head -n1)")

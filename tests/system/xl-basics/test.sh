@@ -1,5 +1,6 @@
 # The toolstack built from our tree runs in dom0: xl info, xl list.
 # timeout: 240
+# group: guests
 . ../lib.sh
 
 check "xl info succeeds" xl info

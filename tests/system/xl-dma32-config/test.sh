@@ -2,6 +2,7 @@
 # option, and nothing is created; admission refuses a quota that free memory
 # below 4 GiB cannot meet, unless dma32_quota_overcommit is set.
 # timeout: 600
+# group: guests
 . ../lib.sh
 
 free_before=$(xl_info_field free_memory)
