@@ -18,7 +18,7 @@
 # LINUX_SRC= / XEN_SRC= (a source tree or a tarball) skip the download.
 # Writes build/sources.env for the later stages.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LOCK=${LOCK:-$TOP/config/sources.lock}
 DL=$CACHE/dl
@@ -54,7 +54,8 @@ source_versions() {
 		awk '/^Version:/ {print $2}' | sort -rV | uniq
 }
 
-# Pick the version to use: the locked one (served, or in the cache: cached=1),
+# Pick the version to use: the locked one (served, from the archive's pool:
+# cached=pool, or in the cache: cached=1),
 # else, with no lock or with UPDATE_LOCK=1, the newest served.
 pick_version() {
 	local what=$1 locked=$2 newest=$3 served=$4 cached=${5:-0} base=xen
@@ -63,6 +64,8 @@ pick_version() {
 		if grep -qxF "$locked" <<<"$served"; then
 			[ "$locked" = "$newest" ] ||
 				warn "$what: the registry now serves $newest; using the locked $locked (make update-lock to move)"
+		elif [ "$cached" = pool ]; then
+			: # the archive's pool still serves it (warned by the caller)
 		elif [ "$cached" = 1 ]; then
 			not_served "$what: the locked $locked is no longer served; using the cached copy (make update-lock to move)"
 		else
@@ -145,16 +148,22 @@ pool_xen_orig() {
 }
 
 fetch_xen() {
-	local served ver name want got cached others=
+	local served ver name want got cached from_pool= others=
 	served=$(source_versions $XEN_PKG | grep '^4\.20\.' || true)
 	cached=$(cached_xen_orig "$(lock_get XEN_ORIG_SHA256)")
-	if [ -z "$cached" ] && ! moving xen && [ -n "$(lock_get XEN_VERSION)" ] &&
+	# A locked version the index no longer lists may still be in the pool:
+	# fetched from there when not cached, and with CI=true again to prove
+	# the registry still serves it.
+	if { [ -z "$cached" ] || [ "${CI:-}" = true ]; } && ! moving xen && [ -n "$(lock_get XEN_VERSION)" ] &&
 		! grep -qxF "$(lock_get XEN_VERSION)" <<<"$served"; then
-		cached=$(pool_xen_orig "$(lock_get XEN_VERSION)" "$(lock_get XEN_ORIG_SHA256)")
-		[ -z "$cached" ] || warn "xen $(lock_get XEN_VERSION): no longer listed; fetched the locked orig tarball from the archive's pool"
+		from_pool=$(pool_xen_orig "$(lock_get XEN_VERSION)" "$(lock_get XEN_ORIG_SHA256)")
+		[ -z "$from_pool" ] || {
+			cached=$from_pool
+			warn "xen $(lock_get XEN_VERSION): no longer listed; fetched the locked orig tarball from the archive's pool"
+		}
 	fi
 	ver=$(pick_version "xen 4.20 source" "$(lock_get XEN_VERSION)" "$(head -n1 <<<"$served")" \
-		"$served" "$([ -n "$cached" ] && echo 1)")
+		"$served" "$([ -n "$from_pool" ] && echo pool || { [ -n "$cached" ] && echo 1; })")
 	if [ -n "$cached" ] && [ "$ver" = "$(lock_get XEN_VERSION)" ]; then
 		XEN_VERSION=$ver XEN_ORIG_SHA256=$(lock_get XEN_ORIG_SHA256) XEN_TARBALL=$cached
 		return
@@ -233,4 +242,5 @@ main() {
 	note "Xen:   $XEN_VERSION ($XEN_TARBALL)"
 }
 
-main "$@"
+# sourced by tests/unit/fetch-lock.sh for its functions
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
