@@ -42,10 +42,10 @@ test:
 	if $(S)/build-all.sh; then tests/run.sh; else \
 		echo "FAIL: build (build/logs)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
 
-## test-release  make test, and what it leaves out: the host kernel's packages booted with guest-ttm-quota, check-drivers, cross-check
+## test-release  make test, and what it leaves out: bench-scale-smoke, the host kernel's packages booted with guest-ttm-quota, check-drivers, cross-check
 test-release: build
 	@$(S)/check-drivers.sh && $(S)/cross-build-xen.sh && \
-		DEB_KERNEL=host PKG_TESTS=guest-ttm-quota tests/run.sh
+		RELEASE=1 DEB_KERNEL=host PKG_TESTS=guest-ttm-quota tests/run.sh
 
 ## judge         the verdict of the last make test again from its saved logs, nothing booted
 judge:

@@ -214,6 +214,8 @@ main() {
 	local update_ok=1
 	if [ -z "${LINUX_SRC:-}" ] || [ -z "${XEN_SRC:-}" ]; then
 		"$APT" update >/dev/null 2>&1 || update_ok=0
+		# with CI=true stale lists could hide that a locked version left
+		[ $update_ok = 1 ] || [ "${CI:-}" != true ] || die "apt-get update of the private lists failed (CI=true)"
 		[ $update_ok = 1 ] || warn "apt-get update of the private lists failed; using cached lists"
 	fi
 	if [ -n "${LINUX_SRC:-}" ]; then

@@ -23,7 +23,9 @@ XEN_DEB_OBJ=$OUT/xen-obj
 STAGE=$OUT/stage
 # shellcheck disable=SC1091
 . "$BUILD/sources.env"
-TAG=xenttm$(series_version)
+# one version for every package of a run, even if the series changes under it
+export XEN_TTM_DEB_TAG=${XEN_TTM_DEB_TAG:-xenttm$(series_version)}
+TAG=$XEN_TTM_DEB_TAG
 MAINT=${DEB_MAINTAINER:-$(git -C "$TOP" log -1 --format='%an <%ae>' 2>/dev/null ||
 	echo "xen-ttm maintainers <root@localhost>")}
 XEN_PKG_VERSION=$XEN_VERSION+$TAG
@@ -50,7 +52,7 @@ linux_packages() {
 		rm -rf "$OUT/linux-mods"
 	fi
 	use_ccache
-	rm -f "$OUT"/linux-*.deb "$OUT"/linux-upstream_*
+	rm -f "$OUT"/linux-*.deb "$OUT"/linux-upstream_* "$(dirname "$obj")"/linux-*.deb
 	make -C "$BUILD/linux" O="$obj" CC="$CC_CMD" -j"$JOBS" \
 		KDEB_PKGVERSION="${LINUX_VERSION%-*}-1+$TAG" KDEB_SOURCENAME=linux-xenttm \
 		KDEB_CHANGELOG_DIST=unstable DEBFULLNAME="${MAINT% <*}" \

@@ -31,7 +31,12 @@ PKG_TESTS=${PKG_TESTS:-}
 # options, e.g. ttm_bench the pools' debug interface)
 PKG_TEST_MODULES="ttm_workload"
 
-if "$TOP/scripts/mk-deb.sh" 2>&1 | tee "$LOGS/make-deb.out"; [ "${PIPESTATUS[0]}" = 0 ]; then
+# What is left of make test's time budget (tests/run.sh) is this step's,
+# the package build included
+deadline=$(($(date +%s) + ${TIMEOUT_CAP:-86400}))
+left() { echo $((deadline - $(date +%s))); }
+
+if timeout "$(left)" "$TOP/scripts/mk-deb.sh" 2>&1 | tee "$LOGS/make-deb.out"; [ "${PIPESTATUS[0]}" = 0 ]; then
 	echo "PASS: packages: make deb built every package, lintian reports nothing unexplained"
 else
 	echo "FAIL: packages: make deb (build/logs/make-deb.out)"
@@ -125,7 +130,11 @@ pkg_step "images from the installed root (build/deb/img)" images || exit 1
 echo "INFO: packages: kernel $rel, Xen $xenver"
 
 boot() {
-	env XEN="$IMG/xen" BZIMAGE="$ROOT/boot/vmlinuz-$rel" INITRD="$IMG/dom0-initrd.gz" \
+	if [ "$(left)" -le 0 ]; then
+		echo "FAIL: pkg-$(basename "$1"): over budget (TEST_BUDGET spent before it started)"
+		return 1
+	fi
+	env TIMEOUT_CAP="$(left)" XEN="$IMG/xen" BZIMAGE="$ROOT/boot/vmlinuz-$rel" INITRD="$IMG/dom0-initrd.gz" \
 		SCENARIO_PREFIX=pkg- SCENARIO_DOM0_ARGS="xtest.xen=release pkg.kernel=$rel pkg.xen=$xenver" \
 		"$TOP/tests/run-scenario.sh" "$1"
 }

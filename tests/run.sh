@@ -6,6 +6,7 @@
 #                                              those of one "# group:" share a boot)
 #   make deb's packages, booted                tests/packages.sh (PACKAGES=0 skips,
 #                                              PACKAGES=1 adds it to a TESTS= run)
+# RELEASE=1 adds the scenarios marked "# release: 1" (make test-release).
 # TESTS="name ..." runs only these system scenarios (exact names; an unknown
 # name is an error); UNIT=0 / SYSTEM=0 skip a kind; LIST=1 only prints the
 # scenarios that would run.
@@ -51,12 +52,36 @@ within_budget() {
 	return 1
 }
 
-# The scenarios to run: every tracked one, or exactly those TESTS names.
-scenarios=$(scenario_names)
+# over_budget <scenario>: its failure, also for make judge (empty logs and
+# a verdict that says why)
+over_budget() {
+	echo "FAIL: $1: over budget (TEST_BUDGET=${BUDGET}s spent before it started)" | tee -a "$out"
+	: >"$LOGS/system-$1.serial"
+	: >"$LOGS/system-$1.results"
+	printf 'verdict=overbudget elapsed=0 shots_done=0 shot_results= timeout=0 capped= dir=%q\nshot_files=()\n' \
+		"$TOP/tests/system/$1" >"$LOGS/system-$1.verdict"
+}
+
+# unjudged <scenario...>: a FAIL for each that got no verdict line (its
+# runner died with an error)
+unjudged() {
+	local m
+	for m in "$@"; do
+		grep -qE "^(PASS|FAIL|SKIP): $m: " "$out" ||
+			echo "FAIL: $m: the scenario runner ended with an error and no verdict (see above)" | tee -a "$out"
+	done
+}
+
+# The scenarios to run: every tracked one (but those with "# release: 1",
+# which only make test-release runs: RELEASE=1), or exactly those TESTS names.
+release_only() { grep -qx '# release: 1' "$TOP/tests/system/$1/test.sh"; }
+scenarios=$(for s in $(scenario_names); do
+	[ "${RELEASE:-0}" = 1 ] || ! release_only "$s" && echo "$s"
+done)
 if [ -n "${TESTS:-}" ]; then
 	for t in $TESTS; do
-		grep -qxF -- "$t" <<<"$scenarios" ||
-			die "TESTS: no scenario '$t' (known: $(echo $scenarios))"
+		grep -qxF -- "$t" <<<"$(scenario_names)" ||
+			die "TESTS: no scenario '$t' (known: $(echo $(scenario_names)))"
 	done
 	scenarios=$(tr ' ' '\n' <<<"$TESTS" | grep -v '^$')
 fi
@@ -71,7 +96,8 @@ if [ "${JUDGE:-0}" = 1 ]; then
 		[ -f "$f" ] || die "make judge: no saved logs in build/logs (run make test first)"
 		name=$(basename "$f" .verdict)
 		name=${name#system-}
-		dir=$(sed -n 's/^declare -- dir="\(.*\)"$/\1/p' "$f")
+		# shellcheck disable=SC1090
+		dir=$(. "$f" && echo "$dir")
 		prefix=
 		case $name in pkg-*) prefix=pkg- ;; esac
 		echo "== judge $name"
@@ -79,6 +105,9 @@ if [ "${JUDGE:-0}" = 1 ]; then
 	done
 	SYSTEM=0 PACKAGES=0
 fi
+
+# make judge judges what this run ran, nothing older
+[ "${JUDGE:-0}" = 1 ] || [ "${SYSTEM:-1}" != 1 ] || rm -f "$LOGS"/system-*.verdict
 
 if [ "${UNIT:-1}" = 1 ]; then
 	for t in "$TOP"/tests/unit/*.sh; do
@@ -108,9 +137,11 @@ run_unit() {
 	if [ $# = 1 ]; then
 		timed scenario "$1" run env TIMEOUT_CAP="$(left)" \
 			"$TOP/tests/run-scenario.sh" "$TOP/tests/system/$1"
+		unjudged "$1"
 		return
 	fi
 	run env TIMEOUT_CAP="$(left)" "$TOP/tests/run-scenario.sh" "${@/#/$TOP/tests/system/}"
+	unjudged "$@"
 	echo "boot group-$(group_of "$1") $(($(date +%s) - t0)) - $t0" >>"$TIMES"
 	for m in "$@"; do
 		secs=$(sed -n "s/^XTEST-END $m .* secs=\([0-9]*\).*/\1/p" "$LOGS/system-$m.results" 2>/dev/null)
@@ -131,8 +162,8 @@ if [ "${SYSTEM:-1}" = 1 ]; then
 			members=$(for m in $scenarios; do [ "$(group_of "$m")" = "$g" ] && echo "$m"; done)
 		fi
 		echo "== system scenario $(echo $members)${g:+ (group $g: one boot)}"
-		if ! within_budget "$name"; then
-			for m in $members; do [ "$m" = "$name" ] || echo "FAIL: $m: over budget" | tee -a "$out"; done
+		if [ "$(left)" -le 0 ]; then
+			for m in $members; do over_budget "$m"; done
 			continue
 		fi
 		# shellcheck disable=SC2086

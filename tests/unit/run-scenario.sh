@@ -224,6 +224,33 @@ GLOG="Xen 4.20\n" GRES=""
 r=$(FAKE_STATUS=3 group ga gb)
 check "shared boot, QEMU failed at once: the first member has QEMU's exit" grep -q '^FAIL: ga: QEMU exited' <<<"$r"
 check "shared boot, QEMU failed at once: the second is not run" grep -q '^FAIL: gb: not run' <<<"$r"
+# what a member's teardown printed after its end marker is its own
+GLOG="${UP}XTEST-BEGIN ga\nXTEST-END ga rc=0\n[  9.0] WARNING: CPU: 0 after ga ended\nXTEST-BEGIN gb\nXTEST-END gb rc=0\n"
+GRES="XTEST-BEGIN ga\nXTEST-PASS: a1\n$(end ga 0 1) secs=3\nXTEST-BEGIN gb\nXTEST-PASS: b1\n$(end gb 0 1) secs=4\n"
+r=$(group ga gb)
+check "shared boot: a report after a member's end marker is that member's" \
+	grep -q '^FAIL: ga: console: \[  9.0\] WARNING: CPU: 0 after ga ended' <<<"$r"
+check_eq "... and not the next one's" 0 "$(grep -c '^FAIL: gb' <<<"$r")"
+# a member whose end marker was lost fails, even when the boot ended well
+GLOG="${UP}XTEST-BEGIN ga\nXTEST-BEGIN gb\nXTEST-END gb rc=0\n"
+GRES="XTEST-BEGIN ga\nXTEST-PASS: a1\nXTEST-BEGIN gb\nXTEST-PASS: b1\n$(end gb 0 1) secs=4\n"
+r=$(group ga gb)
+check "shared boot: a member's lost end marker is its failure" grep -q '^FAIL: ga: no XTEST-END ga on the results channel' <<<"$r"
+# a failure dom0 reported before the first member began (the warm-up guest)
+GLOG="${UP}XTEST-BEGIN ga\nXTEST-END ga rc=0\n"
+GRES="XTEST-RERUN: 'xl create' died; rerun 1\nXTEST-BEGIN ga\nXTEST-PASS: a1\n$(end ga 0 1 1) secs=3\n"
+r=$(group ga)
+check "shared boot: a rerun before the first member is the first member's failure" \
+	grep -q "^FAIL: ga: rerun: 'xl create' died" <<<"$r"
+# an interrupted boot leaves no verdict for make judge to take as the last one
+r=$(verdict good "Xen 4.20\r\n$UP" "XTEST-PASS: a\r\nXTEST-PASS: b\r\n$(end good 0 2)\r\n")
+FAKE_LOG=$UP "$TOP/tests/run-scenario.sh" "$tmp/sc/good" >/dev/null 2>&1 &
+runner=$!
+sleep 2
+kill -TERM $runner
+wait $runner 2>/dev/null
+check "an interrupted run leaves no saved verdict behind" test ! -e "$BUILD/logs/system-good.verdict"
+
 mkdir -p "$tmp/sc/gx" && printf '# timeout: 2\n# group: g\n# machine: q35\n' >"$tmp/sc/gx/test.sh"
 check "members whose boot headers differ cannot share a boot" sh -c \
 	"FAKE_LOG='' '$TOP/tests/run-scenario.sh' '$tmp/sc/ga' '$tmp/sc/gx' 2>&1 | grep -q 'cannot share a boot'"

@@ -8,7 +8,12 @@ refused() { local o; o=$(list "$1") && return 1; grep -q "TESTS: no scenario '$1
 check "a misspelt name is refused, not a run of nothing" refused guest-dma32-qouta
 check "a part of a name is refused" refused dma32
 all=$(list "")
-check_eq "no TESTS: every tracked scenario" "$(git -C "$TOP" ls-files 'tests/system/*/test.sh' | wc -l)" "$(wc -l <<<"$all")"
+release=$(cd "$TOP" && git ls-files 'tests/system/*/test.sh' | xargs grep -lx '# release: 1' | wc -l)
+check_eq "no TESTS: every tracked scenario but those for make test-release" \
+	"$(($(git -C "$TOP" ls-files 'tests/system/*/test.sh' | wc -l) - release))" "$(wc -l <<<"$all")"
+check_eq "RELEASE=1 (make test-release): every tracked scenario" "$(git -C "$TOP" ls-files 'tests/system/*/test.sh' | wc -l)" \
+	"$(RELEASE=1 LIST=1 UNIT=0 "$TOP/tests/run.sh" | wc -l)"
+check_eq "TESTS= may name a scenario for make test-release" bench-scale-smoke "$(list bench-scale-smoke)"
 mkdir -p "$TOP/tests/system/zz-untracked-$$"
 echo ': untracked' >"$TOP/tests/system/zz-untracked-$$/test.sh"
 check "an untracked scenario folder is not run" sh -c "! LIST=1 UNIT=0 '$TOP/tests/run.sh' | grep -q zz-untracked"

@@ -5,7 +5,7 @@
 # a PV guest of the packaged kernel with a quota holds TTM buffers of a
 # 32-bit device below 4 GiB, within its quota, and gives everything back.
 # The expected versions come on dom0's command line (pkg.kernel=, pkg.xen=).
-# timeout: 600
+# timeout: 200
 . ../../system/lib.sh
 
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p"; }

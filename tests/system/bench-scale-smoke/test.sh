@@ -5,7 +5,8 @@
 # Checks what does not depend on timing: every page below the device's
 # limit, each guest's buffers complete and within its quota, and free
 # memory below 4 GiB back after the guests.
-# timeout: 900
+# timeout: 480
+# release: 1
 # cpus: 4
 # dom0-args: xtest.nodisplay bench.scale_totals=8:32 bench.scale_repeats=1 bench.scale_guest_mib=8
 cd ../../bench/ttm-scale && . ./test.sh

@@ -1,5 +1,5 @@
 # bochs-drm (a TTM driver) drives QEMU's std VGA in the PV dom0.
-# timeout: 240
+# timeout: 120
 . ../lib.sh
 
 check "bochs-drm is bound to a PCI device" sh -c 'ls /sys/bus/pci/drivers/bochs-drm/ | grep -q "^0000:"'

@@ -1,5 +1,5 @@
 # dom0 boots under Xen 4.20 and is a PV control domain.
-# timeout: 240
+# timeout: 120
 # group: guests
 . ../lib.sh
 

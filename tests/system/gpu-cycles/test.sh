@@ -16,7 +16,7 @@
 # 4 GiB, none lost or failed), the guest's console (no oops, no sysfs
 # "duplicate filename", no lockdep, list or slab debugging report) and that
 # low memory comes back.
-# timeout: 1500
+# timeout: 780
 # group: q35-gpu
 # machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
 # xen-args: iommu=1

@@ -8,7 +8,7 @@
 # every page reached directly; xl pci-detach removes the device in the
 # xenwatch thread again (TTM's device and globals released there).  Lockdep
 # and list debugging watch the guest's kernel throughout.
-# timeout: 1200
+# timeout: 260
 # group: q35-gpu
 # machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
 # xen-args: iommu=1

@@ -10,7 +10,7 @@
 # flips, drm-dumb-roundtrip beyond its VRAM and its quota, no byte lost).
 # dom0 keeps its console on the first VGA; both displays are saved as
 # screenshots.  The device goes back to dom0 after.
-# timeout: 1500
+# timeout: 680
 # machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
 # xen-args: iommu=1
 # qemu: -nic none -vga none -device intel-iommu,intremap=on,caching-mode=on -device VGA,id=dom0vga,addr=01.0 -device secondary-vga,id=gpuvga,addr=02.0

@@ -11,7 +11,7 @@
 # Two rounds in one boot: Xen keeps one page for good the first time a guest
 # exhausts its memory (measured: 1 page, none in later rounds), so the exact
 # "free memory back" check compares the second round's end with the first's.
-# timeout: 900
+# timeout: 700
 # group: guests
 . ../lib.sh
 

@@ -3,7 +3,7 @@
 # exactly the quota less what it already held below 4 GiB, never more; the
 # quota changes at run time with xl dma32-quota-set; destruction returns all
 # of it.
-# timeout: 600
+# timeout: 180
 # group: guests
 . ../lib.sh
 

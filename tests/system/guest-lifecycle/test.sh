@@ -1,7 +1,7 @@
 # xl create of a PV guest (same kernel, tiny initramfs): it reports that it is
 # up on its console and in xenstore; after xl destroy, Xen's free memory is
 # back to its value before the guest.
-# timeout: 300
+# timeout: 120
 # group: guests
 . ../lib.sh
 

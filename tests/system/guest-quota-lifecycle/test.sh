@@ -14,7 +14,7 @@
 # 4 GiB are reported, not failed, and freeing them must not upset the
 # guest's kernel.  A leak check (leak_check) whenever the guest is gone:
 # while it is saved, and after it is shut down.
-# timeout: 1500
+# timeout: 310
 # group: guests
 . ../lib.sh
 

@@ -9,7 +9,7 @@
 # quota.  Then the quota changes while a
 # workload runs: lowered, the guest's use comes down to it; raised, the
 # workload goes on; nothing fails.  Destroying the guest returns every frame.
-# timeout: 1200
+# timeout: 870
 # group: guests
 . ../lib.sh
 

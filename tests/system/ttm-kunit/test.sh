@@ -1,7 +1,7 @@
 # Linux's own TTM KUnit suites run inside the Xen PV dom0.  No display driver
 # is loaded: ttm_device_init_multiple counts the global TTM device list and
 # expects only its own devices.
-# timeout: 600
+# timeout: 120
 # group: kunit
 # dom0-args: xtest.nodisplay
 . ../lib.sh

@@ -4,7 +4,7 @@
 # 32-bit TTM device's buffers (tests/modules/ttm_workload, dma-direct) come
 # from below 4 GiB with TTM's own limit only: the workload the quota
 # scenarios run completes with nothing evicted.
-# timeout: 600
+# timeout: 120
 # native: 1
 # dom0-args: xtest.nodisplay
 # qemu: -smp 1

@@ -6,7 +6,7 @@
 # cycle's workload needs more than the quota leaves: it completes by
 # eviction, within the quota.  Lockdep, list debugging and slab poisoning
 # watch the console throughout (a report fails the scenario).
-# timeout: 900
+# timeout: 180
 . ../lib.sh
 
 W=/sys/kernel/debug/ttm_workload

@@ -5,7 +5,7 @@
 # then the pools are filled through dma_alloc_coherent() (xen_coherent_fill)
 # and the quota lowered: the pools give their frames back; filled again
 # with no quota, idle pools give their frames back by themselves.
-# timeout: 300
+# timeout: 120
 # group: kunit
 # dom0-args: xtest.nodisplay
 . ../lib.sh

@@ -14,7 +14,7 @@
 # depriv-fd-checker (a helper for QEMU's deprivileging, no test by
 # itself), vpci and x86_emulator (host-side unit tests of emulation code,
 # not of a live hypervisor).
-# timeout: 600
+# timeout: 120
 # group: guests
 . ../lib.sh
 

@@ -1,5 +1,5 @@
 # The toolstack built from our tree runs in dom0: xl info, xl list.
-# timeout: 240
+# timeout: 120
 # group: guests
 . ../lib.sh
 

@@ -1,7 +1,7 @@
 # Bad dma32_quota values are rejected by xl/libxl with a message naming the
 # option, and nothing is created; admission refuses a quota that free memory
 # below 4 GiB cannot meet, unless dma32_quota_overcommit is set.
-# timeout: 600
+# timeout: 240
 # group: guests
 . ../lib.sh
 
