@@ -87,9 +87,11 @@ use_ccache() {
 	command -v ccache >/dev/null 2>&1 || return 0
 	export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
-	# Kbuild maps the absolute source path away with this option; the result
-	# is the same in every clone, but the path would make every hash differ.
-	export CCACHE_IGNOREOPTIONS="-fmacro-prefix-map=*"
+	# Kbuild maps the absolute source path away with the first option, and
+	# Xen gives the assembler its include directory as the second: the
+	# result is the same in every clone, but the path (which basedir does
+	# not rewrite inside these options) would make every hash differ.
+	export CCACHE_IGNOREOPTIONS="-fmacro-prefix-map=* -Wa,-I*"
 	CC_CMD="ccache gcc"
 	[ -d /usr/lib/ccache ] && export PATH=/usr/lib/ccache:$PATH
 	return 0
