@@ -280,11 +280,9 @@ mkdir -p "$OUT" "$STAGE"
 case ${1:-all} in
 all)
 	"$TOP/scripts/build-all.sh" prepare
-	if [ "${DEB_KERNEL:-host}" = testbed ]; then
-		stage "1/4" deb-linux "Linux packages (Kbuild bindeb-pkg of the test bed's kernel)" -- "$0" linux
-	else
-		stage "1/4" deb-linux "Linux packages (Kbuild bindeb-pkg, config/linux-host.config)" -- "$0" linux
-	fi
+	kernel="config/linux-host.config"
+	[ "${DEB_KERNEL:-host}" != testbed ] || kernel="the test bed's kernel as built"
+	stage "1/4" deb-linux "Linux packages (Kbuild bindeb-pkg, $kernel)" -- "$0" linux
 	stage "2/4" deb-hypervisor "Xen hypervisor package (release build)" -- "$0" hypervisor
 	stage "3/4" deb-tools "Xen tools package" -- \
 		sh -c "'$TOP/scripts/build-xen.sh' tools && '$0' tools"
