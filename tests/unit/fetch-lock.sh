@@ -10,6 +10,8 @@ export BUILD=$tmp/build XEN_TTM_CACHE=$tmp/cache
 # shellcheck disable=SC1091
 . "$TOP/scripts/fetch-sources.sh"
 set +eu
+# CI itself runs with CI=true; the cases without it must not inherit that.
+unset CI
 served=$'4.20.4\n4.20.3'
 
 # pick <args...>: pick_version's choice, its warnings on stderr as "W: ..."
