@@ -84,6 +84,9 @@ ttm_path() {
 			echo init >$B/ctl || { fail "$1: pool init"; return; }
 			[ $r = 1 ] && check_eq "$1 ${size}KiB: the pool takes coherent DMA pages" 1 \
 				"$(field coherent "$(cat $B/result)")"
+			# a 32-bit device on a host with memory above 4 GiB
+			[ $r = 1 ] && [ $xen = 1 ] && check_eq "$1 ${size}KiB: use_dma32, as radeon computes it" 1 \
+				"$(field dma32 "$(cat $B/result)")"
 			step "$1" "$size" cold "$r" alloc $((size * 1024)) $total_bytes || return
 			step "$1" "$size" free "$r" free
 			step "$1" "$size" warm "$r" alloc $((size * 1024)) $total_bytes || return

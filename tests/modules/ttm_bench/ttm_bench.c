@@ -3,7 +3,8 @@
  * Benchmark driver for the TTM pool of a DMA32-limited GPU (make bench).
  *
  * It uses TTM as radeon does on a 32-bit card: a ttm_device for a PCI
- * display device with use_dma_alloc and use_dma32, buffers (ttm_tt with DMA
+ * display device, use_dma_alloc and use_dma32 computed as radeon computes
+ * them (drm_need_swiotlb(), dma_addressing_limited()), buffers (ttm_tt with DMA
  * addresses) populated with ttm_pool_alloc() from the device's pool and freed
  * with ttm_pool_free().
  * The pool takes its pages with dma_alloc_attrs(), as TTM does for such a
@@ -50,6 +51,7 @@
 #include <xen/swiotlb-xen.h>
 #include <xen/xen.h>
 
+#include <drm/drm_cache.h>
 #include <drm/drm_vma_manager.h>
 #include <drm/ttm/ttm_bo.h>
 #include <drm/ttm/ttm_device.h>
@@ -130,13 +132,17 @@ static int bench_init(void)
 
 	if (bench_pool_ready)
 		return -EBUSY;
+	/* As radeon computes them (radeon_device.c, radeon_ttm.c) */
 	rc = ttm_device_init(&bench_bdev, &bench_funcs, &bench_pdev->dev, NULL,
-			     &bench_vma, true, true);
+			     &bench_vma,
+			     drm_need_swiotlb(fls64(dma_get_mask(&bench_pdev->dev))),
+			     dma_addressing_limited(&bench_pdev->dev));
 	if (rc)
 		return rc;
 	bench_pool_ready = true;
-	snprintf(bench_result, sizeof(bench_result), "coherent=%d mask_bits=%u\n",
-		 bench_pool->use_dma_alloc,
+	snprintf(bench_result, sizeof(bench_result),
+		 "coherent=%d dma32=%d mask_bits=%u\n",
+		 bench_pool->use_dma_alloc, bench_pool->use_dma32,
 		 fls64(bench_pdev->dev.coherent_dma_mask));
 	return 0;
 }

@@ -7,10 +7,22 @@
  * as a driver's would be.
  *
  * It uses a ttm_device for a PCI device given as device= (a passed-through
- * GPU), else for a device of its own with a 32-bit coherent mask, with
- * use_dma_alloc as a GPU driver sets it under Xen PV (drm_need_swiotlb()):
- * its pages are xen-swiotlb's coherent allocations (in a guest without PCI
- * devices, booted with iommu=soft so that xen-swiotlb runs).
+ * GPU), else for a device of its own (in a guest without PCI devices,
+ * booted with iommu=soft so that xen-swiotlb runs).  The device is set up
+ * exactly as the driver named by model= sets up its own, DMA mask and
+ * ttm_device_init() arguments computed the same way:
+ *   radeon   mask of dma_bits (32 for need_dma32 chips, else 40),
+ *            use_dma_alloc = drm_need_swiotlb(dma_bits),
+ *            use_dma32 = dma_addressing_limited(dev)      (radeon_ttm.c)
+ *   amdgpu   the same with dma_bits 44 (gmc_v9_0.c, amdgpu_ttm.c)
+ *   nouveau  mask of dma_bits, use_dma_alloc = drm_need_swiotlb(dma_bits),
+ *            use_dma32 = dma_bits <= 32                   (nouveau_ttm.c)
+ *   vram     the VRAM helpers: no mask of their own, use_dma_alloc = false,
+ *            use_dma32 = true, buffers ttm_cached without DMA addresses
+ *            (drm_gem_vram_helper.c); pages are not checked against a mask
+ *            as the device never reaches them by DMA.
+ * Under Xen PV drm_need_swiotlb() is true, so the first three take their
+ * pages from xen-swiotlb's coherent allocations.
  *
  * debugfs ttm_workload/run takes one command per write, as a driver's
  * ioctls (returning to user space between them also lets the swap files of
@@ -34,6 +46,7 @@
 #include <asm/xen/page.h>
 #include <xen/xen.h>
 
+#include <drm/drm_cache.h>
 #include <drm/drm_vma_manager.h>
 #include <drm/ttm/ttm_bo.h>
 #include <drm/ttm/ttm_device.h>
@@ -51,6 +64,17 @@ static char *device;
 module_param(device, charp, 0444);
 MODULE_PARM_DESC(device, "PCI device of the GPU, e.g. 0000:00:00.0 (default: a device of our own)");
 
+static char *model = "radeon";
+module_param(model, charp, 0444);
+MODULE_PARM_DESC(model, "Driver whose TTM set-up to copy: radeon, amdgpu, nouveau or vram (default: radeon)");
+
+static int dma_bits;
+module_param(dma_bits, int, 0444);
+MODULE_PARM_DESC(dma_bits, "The device's DMA address bits (default: 44 for amdgpu, else 32)");
+
+/* What model= and dma_bits= made of the device */
+static bool wl_use_dma_alloc, wl_use_dma32, wl_vram;
+
 struct wl_result {
 	unsigned long populated;	/* successful populations */
 	unsigned long swapped_in;	/* of which of swapped-out buffers */
@@ -58,6 +82,7 @@ struct wl_result {
 	unsigned long above;		/* pages above the device's limit */
 	unsigned long dma_other;	/* DMA addresses not the page's frame */
 	unsigned long corrupt;		/* pages that lost their stamp */
+	unsigned long failed_nomem;	/* of the failed, with -ENOMEM */
 	int first_error;
 	u64 ms;				/* time the rounds took */
 };
@@ -80,11 +105,18 @@ static struct ttm_tt *wl_tt_create(struct ttm_buffer_object *bo,
 				   u32 page_flags)
 {
 	struct ttm_tt *tt = kzalloc(sizeof(*tt), GFP_KERNEL);
+	int ret;
 
-	if (tt && ttm_sg_tt_init(tt, bo, page_flags,
-				 wb ? ttm_cached : ttm_write_combined)) {
+	if (!tt)
+		return NULL;
+	if (wl_vram)
+		ret = ttm_tt_init(tt, bo, page_flags, ttm_cached, 0);
+	else
+		ret = ttm_sg_tt_init(tt, bo, page_flags,
+				     wb ? ttm_cached : ttm_write_combined);
+	if (ret) {
 		kfree(tt);
-		tt = NULL;
+		return NULL;
 	}
 	return tt;
 }
@@ -171,10 +203,12 @@ static void wl_check(struct ttm_buffer_object *bo, unsigned long b,
 	for (i = 0; i < tt->num_pages; i++) {
 		u64 *va = page_address(tt->pages[i]);
 
-		r->above += wl_frame(tt->pages[i]) > limit;
-		/* The device reaches the page itself, not a bounce slot */
-		r->dma_other += tt->dma_address[i] !=
+		if (!wl_vram) {
+			r->above += wl_frame(tt->pages[i]) > limit;
+			/* The device reaches the page, not a bounce slot */
+			r->dma_other += tt->dma_address[i] !=
 				(dma_addr_t)wl_frame(tt->pages[i]) << PAGE_SHIFT;
+		}
 		if (stamped && *va != wl_stamp(b, i))
 			r->corrupt++;
 		*va = wl_stamp(b, i);
@@ -204,6 +238,7 @@ static void wl_use(struct ttm_buffer_object *bo, unsigned long b,
 		return;
 fail:
 	r->failed++;
+	r->failed_nomem += ret == -ENOMEM;
 	if (!r->first_error)
 		r->first_error = ret;
 }
@@ -293,16 +328,17 @@ static const struct file_operations wl_run_fops = {
 static ssize_t wl_result_read(struct file *file, char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
-	char buf[224];
+	char buf[320];
 	int n;
 
 	mutex_lock(&wl_lock);
 	n = scnprintf(buf, sizeof(buf),
-		      "populated=%lu swapped_in=%lu failed=%lu above=%lu dma_other=%lu corrupt=%lu error=%d ms=%llu\n",
+		      "populated=%lu swapped_in=%lu failed=%lu failed_nomem=%lu above=%lu dma_other=%lu corrupt=%lu error=%d ms=%llu model=%s dma_bits=%d use_dma_alloc=%d use_dma32=%d\n",
 		      wl_last.populated, wl_last.swapped_in,
-		      wl_last.failed, wl_last.above, wl_last.dma_other,
-		      wl_last.corrupt,
-		      wl_last.first_error, wl_last.ms);
+		      wl_last.failed, wl_last.failed_nomem, wl_last.above,
+		      wl_last.dma_other, wl_last.corrupt,
+		      wl_last.first_error, wl_last.ms, model, dma_bits,
+		      wl_use_dma_alloc, wl_use_dma32);
 	mutex_unlock(&wl_lock);
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
@@ -312,7 +348,26 @@ static const struct file_operations wl_result_fops = {
 	.read = wl_result_read,
 };
 
-/* The GPU: the PCI device asked for, else a 32-bit device of our own */
+/* Check model= and dma_bits=, and fill in the model's default width */
+static int wl_check_model(void)
+{
+	if (strcmp(model, "radeon") && strcmp(model, "amdgpu") &&
+	    strcmp(model, "nouveau") && strcmp(model, "vram")) {
+		pr_err("ttm_workload: model=%s: not radeon, amdgpu, nouveau or vram\n",
+		       model);
+		return -EINVAL;
+	}
+	if (!dma_bits)
+		dma_bits = strcmp(model, "amdgpu") ? 32 : 44;
+	if (dma_bits < 24 || dma_bits > 64) {
+		pr_err("ttm_workload: dma_bits=%d: not within 24..64\n",
+		       dma_bits);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The GPU: the PCI device asked for, else a device of our own */
 static int wl_find_device(void)
 {
 	if (device) {
@@ -322,18 +377,43 @@ static int wl_find_device(void)
 			if (!strcmp(pci_name(pdev), device)) {
 				wl_pci = pdev;
 				wl_dev = &pdev->dev;
-				/* As a GPU driver limited to 32-bit DMA sets it */
-				return dma_set_mask_and_coherent(wl_dev,
-								 DMA_BIT_MASK(32));
+				break;
 			}
-		pr_err("ttm_workload: no PCI device %s\n", device);
-		return -ENODEV;
+		if (!wl_dev) {
+			pr_err("ttm_workload: no PCI device %s\n", device);
+			return -ENODEV;
+		}
+	} else {
+		wl_pdev = platform_device_register_simple("ttm_workload", -1,
+							  NULL, 0);
+		if (IS_ERR(wl_pdev))
+			return PTR_ERR(wl_pdev);
+		wl_dev = &wl_pdev->dev;
 	}
-	wl_pdev = platform_device_register_simple("ttm_workload", -1, NULL, 0);
-	if (IS_ERR(wl_pdev))
-		return PTR_ERR(wl_pdev);
-	wl_dev = &wl_pdev->dev;
-	return dma_coerce_mask_and_coherent(wl_dev, DMA_BIT_MASK(32));
+	/* The VRAM helpers leave the mask as the bus set it */
+	if (!strcmp(model, "vram"))
+		return wl_pci ? 0 : dma_coerce_mask_and_coherent(wl_dev,
+							DMA_BIT_MASK(32));
+	if (wl_pci)
+		return dma_set_mask_and_coherent(wl_dev,
+						 DMA_BIT_MASK(dma_bits));
+	return dma_coerce_mask_and_coherent(wl_dev, DMA_BIT_MASK(dma_bits));
+}
+
+/* use_dma_alloc and use_dma32 as the model's driver computes them */
+static void wl_model_ttm_args(void)
+{
+	wl_vram = !strcmp(model, "vram");
+	if (wl_vram) {
+		wl_use_dma_alloc = false;
+		wl_use_dma32 = true;
+	} else if (!strcmp(model, "nouveau")) {
+		wl_use_dma_alloc = drm_need_swiotlb(dma_bits);
+		wl_use_dma32 = dma_bits <= 32;
+	} else {
+		wl_use_dma_alloc = drm_need_swiotlb(dma_bits);
+		wl_use_dma32 = dma_addressing_limited(wl_dev);
+	}
 }
 
 static void wl_put_device(void)
@@ -347,15 +427,21 @@ static int __init wl_init(void)
 {
 	int ret;
 
+	ret = wl_check_model();
+	if (ret)
+		return ret;
 	ret = wl_find_device();
 	if (ret)
 		goto err_dev;
+	wl_model_ttm_args();
 	drm_vma_offset_manager_init(&wl_vma, 0, 16);
 	ret = ttm_device_init(&wl_bdev, &wl_funcs, wl_dev, NULL, &wl_vma,
-			      true, true);
+			      wl_use_dma_alloc, wl_use_dma32);
 	if (ret)
 		goto err_vma;
-	pr_info("ttm_workload: %s\n", dev_name(wl_dev));
+	pr_info("ttm_workload: %s as %s: dma_bits=%d use_dma_alloc=%d use_dma32=%d\n",
+		dev_name(wl_dev), model, dma_bits, wl_use_dma_alloc,
+		wl_use_dma32);
 	wl_dir = debugfs_create_dir("ttm_workload", NULL);
 	debugfs_create_file("run", 0200, wl_dir, NULL, &wl_run_fops);
 	debugfs_create_file("result", 0400, wl_dir, NULL, &wl_result_fops);
