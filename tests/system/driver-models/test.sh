@@ -12,7 +12,7 @@
 # - the VRAM helpers' buffers (pages from the page allocator, not from Xen)
 #   are not held to the quota.
 # One line per model goes to the DMA32 report (docs/ttm-xen-page-source.md).
-# timeout: 400
+# timeout: 300
 # group: guests
 . ../lib.sh
 
