@@ -348,6 +348,22 @@ static const struct file_operations wl_result_fops = {
 	.read = wl_result_read,
 };
 
+/*
+ * Widths the drivers set: radeon 32 (need_dma32) or 40, amdgpu 40 (gmc v6
+ * to v8), 44 or 48 (gmc v9 on), nouveau its MMU's (32 and up), the VRAM
+ * helpers none (32 here: the bus's default)
+ */
+static bool wl_model_width_ok(void)
+{
+	if (!strcmp(model, "radeon"))
+		return dma_bits == 32 || dma_bits == 40;
+	if (!strcmp(model, "amdgpu"))
+		return dma_bits == 40 || dma_bits == 44 || dma_bits == 48;
+	if (!strcmp(model, "nouveau"))
+		return dma_bits >= 32 && dma_bits <= 64;
+	return dma_bits == 32;
+}
+
 /* Check model= and dma_bits=, and fill in the model's default width */
 static int wl_check_model(void)
 {
@@ -359,9 +375,9 @@ static int wl_check_model(void)
 	}
 	if (!dma_bits)
 		dma_bits = strcmp(model, "amdgpu") ? 32 : 44;
-	if (dma_bits < 24 || dma_bits > 64) {
-		pr_err("ttm_workload: dma_bits=%d: not within 24..64\n",
-		       dma_bits);
+	if (!wl_model_width_ok()) {
+		pr_err("ttm_workload: dma_bits=%d: not a width %s uses\n",
+		       dma_bits, model);
 		return -EINVAL;
 	}
 	return 0;
@@ -370,6 +386,8 @@ static int wl_check_model(void)
 /* The GPU: the PCI device asked for, else a device of our own */
 static int wl_find_device(void)
 {
+	int ret;
+
 	if (device) {
 		struct pci_dev *pdev = NULL;
 
@@ -394,10 +412,16 @@ static int wl_find_device(void)
 	if (!strcmp(model, "vram"))
 		return wl_pci ? 0 : dma_coerce_mask_and_coherent(wl_dev,
 							DMA_BIT_MASK(32));
-	if (wl_pci)
-		return dma_set_mask_and_coherent(wl_dev,
-						 DMA_BIT_MASK(dma_bits));
-	return dma_coerce_mask_and_coherent(wl_dev, DMA_BIT_MASK(dma_bits));
+	if (!wl_pci)
+		return dma_coerce_mask_and_coherent(wl_dev,
+						    DMA_BIT_MASK(dma_bits));
+	ret = dma_set_mask_and_coherent(wl_dev, DMA_BIT_MASK(dma_bits));
+	/* nouveau falls back to 32 bits (nvkm/engine/device/pci.c) */
+	if (ret && !strcmp(model, "nouveau")) {
+		dma_bits = 32;
+		ret = dma_set_mask_and_coherent(wl_dev, DMA_BIT_MASK(32));
+	}
+	return ret;
 }
 
 /* use_dma_alloc and use_dma32 as the model's driver computes them */

@@ -8,9 +8,12 @@
 # each phase; the guest can still take its
 # whole quota; everything comes back when it is destroyed.
 #
-# Two rounds in one boot: Xen keeps one page for good the first time a guest
-# exhausts its memory (measured: 1 page, none in later rounds), so the exact
-# "free memory back" check compares the second round's end with the first's.
+# Two rounds in one boot.  Xen keeps one page of its own for good once a
+# guest has exhausted its memory, in whichever round first needs it
+# (measured: in round 1 in one boot, in round 2 in another, never more), so
+# the exact "free memory back" check allows that one page over both rounds;
+# memory below 4 GiB must come back to the page.  A leak in the paths under
+# attack would lose a page per attempt, of thousands.
 # timeout: 700
 # group: guests
 . ../lib.sh
@@ -83,11 +86,23 @@ attack_round() {
 	check_eq "$1: dom0 back at its balloon target (kB short)" 0 $(($(cat $B/target_kb) - $(cat $B/info/current_kb)))
 }
 
+# kept: pages Xen's free memory is short of its start value, or "below" if
+# memory below 4 GiB is not back to its start value exactly
+kept() {
+	_now=$(test-dma32-quota free)
+	[ "$(field dma32_free_pages "$_now")" = "$(field dma32_free_pages "$free_start")" ] ||
+		{ echo below; return; }
+	echo $(($(field free_pages "$free_start") - $(field free_pages "$_now")))
+}
+kept_at_most_one() { case $(kept) in 0 | 1) ;; *) return 1 ;; esac; }
+
 free_start=$(test-dma32-quota free)
 attack_round "round 1" 5
-wait_for 60 sh -c "[ \"\$(test-dma32-quota free)\" = '$free_start' ]"
-free_round1=$(test-dma32-quota free)
-report_text "Xen's free memory after round 1: $free_round1 (at the start: $free_start)"
+wait_for 60 kept_at_most_one
+report_text "Xen's free memory after round 1: $(test-dma32-quota free) (at the start: $free_start)"
 attack_round "round 2" "${DMA32_RACE_SECONDS:-30}"
-wait_for 60 sh -c "[ \"\$(test-dma32-quota free)\" = '$free_round1' ]"
-check_eq "Xen's free memory, and below 4 GiB, after round 2 as after round 1 (pages)" "$free_round1" "$(test-dma32-quota free)"
+wait_for 60 kept_at_most_one
+k=$(kept)
+report_text "Xen's free memory after round 2: $(test-dma32-quota free) (at the start: $free_start)"
+check "after both rounds every page below 4 GiB is back, and Xen kept at most one page of its own ($k)" \
+	kept_at_most_one
