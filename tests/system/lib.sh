@@ -66,6 +66,23 @@ measure() { rerun 1 "$@"; }
 # xl_create <cfg>: xl create, once (a checked command is never rerun).
 xl_create() { xl create "$1" 2>&1; }
 
+# xl_create_int3 <cfg> <name>: xl create, and once more if the guest's
+# kernel died of the emulator's int3 while booting (QEMU TCG, several vCPUs,
+# kernel text patching: docs/testbed.md), saying so; the failed console is
+# kept as /var/log/xen/console/int3/<name>.log.  Any other death, or a
+# second one, is the guest's console check's to fail.
+xl_create_int3() {
+	xl_create "$1" || return
+	_log=/var/log/xen/console/guest-$2.log
+	wait_for 120 grep -qE "GUEST-UP name=$2 |Oops: int3" "$_log"
+	grep -q 'Oops: int3' "$_log" || return 0
+	xl destroy "$2" 2>&1
+	mkdir -p /var/log/xen/console/int3
+	mv "$_log" "/var/log/xen/console/int3/$2.log"
+	report_text "WARNING: guest $2 died of the emulator's int3 while booting (console kept as /var/log/xen/console/int3/$2.log); created again"
+	xl_create "$1"
+}
+
 # xl_destroy <name>: xl destroy, after checking that the guest did not
 # crash (guests are on_crash="preserve": a crashed one stays to be seen);
 # redone (at most twice, each a failure) while the domain is still there.

@@ -41,7 +41,7 @@ phase() {
 # attack_round <round> <race seconds>: one hostile guest's life
 attack_round() {
 	GUEST_VCPUS=2 guest_cfg hostile 128 "dma32_quota = $quota_mib"
-	check "$1: xl create a 2-vCPU guest with dma32_quota=$quota_mib" xl_create /tmp/hostile.cfg
+	check "$1: xl create a 2-vCPU guest with dma32_quota=$quota_mib" xl_create_int3 /tmp/hostile.cfg hostile
 	dom=$(xl domid hostile)
 	check_eq "$1: the guest has 2 vCPUs" 2 "$(xl vcpu-list hostile | tail -n +2 | wc -l)"
 	# The guest may grow to all of the host's memory: only its quota and
