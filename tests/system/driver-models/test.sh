@@ -29,9 +29,10 @@ low=$(xl_info_field dma32_total_memory)
 check "the host has memory above 4 GiB ($((total - low)) of ${total} MiB), below 1 TiB" \
 	test "$total" -gt "$low" -a "$total" -lt 1048576
 
-# Xen's count of memory_op hypercalls (every domain's; only dm works now);
-# xenperf leaves out a counter that is 0
-memory_ops() { xenperf -p | awk '$1 == "memory_op" { n = $2 } END { print n + 0 }'; }
+# Xen's counters as the benchmarks read them (tests/bench/lib.sh)
+. ../../bench/lib.sh
+# Xen's count of memory_op hypercalls (every domain's; only dm works now)
+memory_ops() { counters | cut -d' ' -f1; }
 
 # run <model> <dma_bits> <buffers> <KiB> <rounds>: the workload of one
 # model, from a fresh module (KEEP=1: the module already loaded); sets r
