@@ -39,7 +39,7 @@ screenshot:
 ## test          build, then run every test suite (last line: N passed, N failed); TEST_BUDGET=<s>
 test:
 	@export MAKE_TEST_START=$$(date +%s); \
-	if $(S)/build-all.sh; then tests/run.sh; else \
+	if $(S)/build-all.sh prepare; then BUILD_FROM=linux tests/run.sh; else \
 		echo "FAIL: build (build/logs)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
 
 ## test-release  make test, and what it leaves out: bench-scale-smoke, the host kernel's packages booted with guest-ttm-quota, check-drivers, cross-check

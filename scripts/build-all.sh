@@ -1,18 +1,26 @@
 #!/bin/bash
 # Everything from a fresh checkout to bootable images, one line per stage.
 # Logs: build/logs/<stage>.log.   build-all.sh [last-stage]  (deps fetch prepare
-# linux xen tools initramfs) stops after the named stage.
+# linux xen tools initramfs) stops after the named stage; FROM=<stage> starts
+# at that one (make test: the stages after prepare, beside the unit tests).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
 last=${1:-initramfs}
+from=${FROM:-deps}
+case $from in
+deps | fetch | prepare | linux | xen | tools | initramfs) ;;
+*) die "FROM=$from: no such stage (deps fetch prepare linux xen tools initramfs)" ;;
+esac
 n=0
-# this build's stage times start a new list (tests/run.sh prints it)
-[ -n "${1:-}" ] || { mkdir -p "$LOGS" && : >"$LOGS/times.txt"; }
+# a build from the first stage starts a new list of times (tests/run.sh
+# prints it)
+[ "$from" != deps ] || { mkdir -p "$LOGS" && : >"$LOGS/times.txt"; }
 step() {
 	local name=$1
 	n=$((n + 1))
-	stage "$n/7" "$@" || exit 1
+	[ "$name" != "$from" ] || from=
+	[ -n "$from" ] || stage "$n/7" "$@" || exit 1
 	[ "$name" != "$last" ] || exit 0
 }
 step deps "installing host packages" -- "$S/deps.sh"

@@ -18,6 +18,9 @@
 # stage and scenario of this run (build/logs/times.txt).
 # JUDGE=1 (make judge): boot nothing, give the verdict again from the logs
 # the last run saved.
+# BUILD_FROM=<stage> (make test, once the trees are prepared): build from that
+# stage on while the unit tests run beside it (they mostly wait on timeouts
+# of fake boots), then go on as usual; a failed build fails the run.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
@@ -109,10 +112,25 @@ fi
 # make judge judges what this run ran, nothing older
 [ "${JUDGE:-0}" = 1 ] || [ "${SYSTEM:-1}" != 1 ] || rm -f "$LOGS"/system-*.verdict
 
-if [ "${UNIT:-1}" = 1 ]; then
+# unit_tests: every host-side unit test, each timed
+unit_tests() {
+	local t
 	for t in "$TOP"/tests/unit/*.sh; do
 		timed unit "$(basename "$t" .sh)" run bash "$t"
 	done
+}
+
+built=1
+if [ -n "${BUILD_FROM:-}" ]; then
+	unit_out=$(mktemp)
+	trap 'rm -f "$out" "$unit_out"' EXIT
+	[ "${UNIT:-1}" = 1 ] && out=$unit_out unit_tests >/dev/null &
+	FROM=$BUILD_FROM "$TOP/scripts/build-all.sh" || built=0
+	wait
+	cat "$unit_out" | tee -a "$out"
+	[ $built = 1 ] || { echo "FAIL: build (build/logs)" | tee -a "$out"; SYSTEM=0 PACKAGES=0; }
+elif [ "${UNIT:-1}" = 1 ]; then
+	unit_tests
 fi
 
 if [ "${JUDGE:-0}" = 1 ]; then

@@ -77,6 +77,7 @@ xl_create_int3() {
 	wait_for 120 grep -qE "GUEST-UP name=$2 |Oops: int3" "$_log"
 	grep -q 'Oops: int3' "$_log" || return 0
 	xl destroy "$2" 2>&1
+	wait_for 30 sh -c "! xl domid $2 >/dev/null 2>&1"
 	mkdir -p /var/log/xen/console/int3
 	mv "$_log" "/var/log/xen/console/int3/$2.log"
 	report_text "WARNING: guest $2 died of the emulator's int3 while booting (console kept as /var/log/xen/console/int3/$2.log); created again"

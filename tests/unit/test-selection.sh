@@ -1,6 +1,7 @@
 # make test TESTS="...": exact scenario names, unknown ones refused; only
 # scenario folders git tracks are run or packed into dom0.
 . "$(dirname "$0")/lib.sh"
+unset TESTS RELEASE # a make test TESTS=... run must not narrow these lists
 list() { LIST=1 UNIT=0 TESTS="$1" "$TOP/tests/run.sh" 2>&1; }
 check_eq "TESTS=guest-dma32-quota runs that scenario alone (not dma32-quota)" guest-dma32-quota "$(list guest-dma32-quota)"
 check_eq "several names, in the order given" "display|dom0-pv" "$(list "display dom0-pv" | paste -sd'|')"

@@ -80,7 +80,7 @@ low_back() {
 # boot_cycle <n>: a driver domain booted with the display, used, destroyed
 boot_cycle() {
 	GUEST_VCPUS=2 GUEST_EXTRA="iommu=soft" guest_cfg cy 288 "dma32_quota = $quota_mib" "pci = [ '$gpu' ]"
-	xl_create /tmp/cy.cfg >/tmp/cy.out 2>&1 || { echo "xl create: $(tail -n 2 /tmp/cy.out)"; return 1; }
+	xl_create_int3 /tmp/cy.cfg cy >/tmp/cy.out 2>&1 || { echo "xl create: $(tail -n 2 /tmp/cy.out)"; return 1; }
 	_dom=$(xl domid cy)
 	use_display "$_dom" "$1" || { xl destroy cy; return 1; }
 	if [ $(($1 % 2)) = 1 ]; then detach cy "$_dom" || { xl destroy cy; return 1; }; fi
