@@ -16,6 +16,12 @@
  *           increase the reservation with address_bits 0, 31, 32 or 33 and
  *           4KiB or 2MiB extents, giving frames back now and then
  *           write "grab": 4KiB extents below 4GiB until Xen refuses
+ *           write "take <frames>": at most that many frames below 4GiB
+ *           (2MiB extents, then 4KiB ones), until Xen refuses
+ *           write "squat <seconds>": at the quota, one thread per vCPU
+ *           asks over and over for frames below 4GiB in whole 2MiB chunks:
+ *           an exchange of a 2MiB extent above 4GiB for 512 4KiB frames
+ *           below, and a 2MiB populate below (granted= counts what Xen gave)
  *           write "release": give every frame back
  *   status  read: frames held below 4GiB (low=) and above (high=), the most
  *           below 4GiB held at once (peak_low=), frames Xen handed over that
@@ -223,16 +229,78 @@ static void race_populate(void)
 		give_back(&e);	/* refused: make room for the other widths */
 }
 
+/*
+ * Exchange the 2MiB extent at @in for 512 4KiB frames below 4GiB; keep what
+ * Xen gave, or find the input kept on failure.  True if the input is gone.
+ */
+static bool exchange_huge_for_low(xen_pfn_t in, xen_pfn_t *out)
+{
+	unsigned long i, n = 1UL << HUGE_ORDER;
+	struct xen_memory_exchange exch = {
+		.in = { .nr_extents = 1, .extent_order = HUGE_ORDER,
+			.domid = DOMID_SELF },
+		.out = { .nr_extents = n, .address_bits = 32,
+			 .domid = DOMID_SELF },
+	};
+
+	for (i = 0; i < n; i++)
+		out[i] = FAR_GPFN + i;
+	set_xen_guest_handle(exch.in.extent_start, &in);
+	set_xen_guest_handle(exch.out.extent_start, out);
+	atomic64_inc(&attempts);
+	if (HYPERVISOR_memory_op(XENMEM_exchange, &exch) || exch.nr_exchanged != 1)
+		return false;
+	atomic64_inc(&granted);
+	for (i = 0; i < n; i++)
+		keep(out[i], 0, 32);
+	return true;
+}
+
+/* Squat until @deadline: whole 2MiB chunks below 4GiB asked for, again and again */
+static void squat(unsigned long deadline)
+{
+	xen_pfn_t *out = kmalloc_array(1UL << HUGE_ORDER, sizeof(*out), GFP_KERNEL);
+	struct extent in = { 0, HUGE_ORDER };
+	bool have_in = false;
+
+	if (!out)
+		return;
+	while (time_before(jiffies, deadline) && !kthread_should_stop()) {
+		if (!have_in) {
+			xen_pfn_t frame = FAR_GPFN;
+			struct xen_memory_reservation r = {
+				.nr_extents = 1, .extent_order = HUGE_ORDER,
+				.domid = DOMID_SELF,
+			};
+
+			set_xen_guest_handle(r.extent_start, &frame);
+			have_in = HYPERVISOR_memory_op(XENMEM_increase_reservation,
+						       &r) == 1;
+			in.mfn = frame;
+		}
+		if (have_in && exchange_huge_for_low(in.mfn, out))
+			have_in = false;
+		take_extent(XENMEM_populate_physmap, HUGE_ORDER, 32);
+		cond_resched();
+	}
+	if (have_in)
+		give_back(&in);
+	kfree(out);
+}
+
 struct racer {
 	struct task_struct *task;
 	unsigned long deadline;
 	bool exchanger;
+	bool squatter;
 };
 
 static int racer_fn(void *data)
 {
 	struct racer *r = data;
 
+	if (r->squatter)
+		squat(r->deadline);
 	while (time_before(jiffies, r->deadline) && !kthread_should_stop()) {
 		if (r->exchanger)
 			race_exchange();
@@ -245,8 +313,8 @@ static int racer_fn(void *data)
 	return 0;
 }
 
-/* One thread per online vCPU for @seconds */
-static int race(unsigned long seconds)
+/* One thread per online vCPU for @seconds (squatters, or racers) */
+static int race(unsigned long seconds, bool squatters)
 {
 	unsigned int cpu, n = 0, i;
 	struct racer *r;
@@ -257,6 +325,7 @@ static int race(unsigned long seconds)
 	for_each_online_cpu(cpu) {
 		r[n].deadline = jiffies + seconds * HZ;
 		r[n].exchanger = !(n % 2);
+		r[n].squatter = squatters;
 		r[n].task = kthread_create_on_cpu(racer_fn, &r[n], cpu,
 						  "dma32_attack/%u");
 		if (IS_ERR(r[n].task))
@@ -284,9 +353,27 @@ static void release_all(void)
 	}
 }
 
+/* Take at most @frames below 4GiB: 2MiB extents, then 4KiB ones */
+static void take_low(unsigned long frames)
+{
+	unsigned int order;
+
+	for (order = HUGE_ORDER; ; order = 0) {
+		while (frames >= (1UL << order) &&
+		       !take_extent(XENMEM_increase_reservation, order, 32)) {
+			frames -= 1UL << order;
+			if (fatal_signal_pending(current))
+				return;
+			cond_resched();
+		}
+		if (!order)
+			return;
+	}
+}
+
 static int run_cmd(char *cmd)
 {
-	unsigned long seconds;
+	unsigned long seconds, frames;
 
 	if (sysfs_streq(cmd, "exhaust")) {
 		take_until_refused(HUGE_ORDER, 0);
@@ -296,9 +383,15 @@ static int run_cmd(char *cmd)
 		return 0;
 	}
 	if (sscanf(cmd, "race %lu", &seconds) == 1)
-		return race(seconds);
+		return race(seconds, false);
+	if (sscanf(cmd, "squat %lu", &seconds) == 1)
+		return race(seconds, true);
 	if (sysfs_streq(cmd, "grab")) {
 		take_until_refused(0, 32);
+		return 0;
+	}
+	if (sscanf(cmd, "take %lu", &frames) == 1) {
+		take_low(frames);
 		return 0;
 	}
 	if (sysfs_streq(cmd, "release")) {
