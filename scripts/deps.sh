@@ -10,7 +10,7 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils git pyth
 	libglib2.0-dev libpixman-1-dev gettext dpkg-dev file kmod
 	qemu-system-x86 busybox-static ccache imagemagick socat gnuplot-nox
 	libdrm-tests libdrm-dev
-	libsystemd-dev lintian rsync debhelper
+	libsystemd-dev lintian rsync debhelper abigail-tools
 	${EXTRA_PKGS:-}"
 
 missing=$(for p in $PKGS; do

@@ -82,6 +82,13 @@ build_programs() {
 	gcc -O2 -Wall -Werror $(pkg-config --cflags libdrm) -o "$PROGRAMS/drm-dumb-roundtrip" \
 		"$TOP/tests/programs/drm-dumb-roundtrip.c" $(pkg-config --libs libdrm) ||
 		die "tests/programs/drm-dumb-roundtrip.c does not build (libdrm-dev)"
+	# a libxl client of Debian's unpatched headers, run against our libraries
+	local debian lib=$DIST/usr/lib
+	debian=$("$TOP/scripts/debian-xen.sh" unpack)
+	gcc -O2 -Wall -Werror -I "$debian/usr/include" -o "$PROGRAMS/libxl-abi" \
+		"$TOP/tests/programs/libxl-abi.c" -L"$lib" -Wl,-rpath-link="$lib" \
+		-lxenlight -lxentoollog ||
+		die "tests/programs/libxl-abi.c does not build against Debian's libxen-dev"
 }
 copy_kms_clients() {
 	local root=$1 tool
@@ -128,6 +135,7 @@ dom0() {
 	copy_tests "$root"
 	[ -z "${EXTRA_ROOT:-}" ] || cp -a "$EXTRA_ROOT/." "$root/"
 	install -m 0755 "$TOP/initramfs/dom0-init" "$root/init"
+	install -m 0755 "$PROGRAMS/libxl-abi" "$root/usr/bin/"
 	copy_kms_clients "$root"
 	copy_libs "$root"
 	pack "$root" "$IMAGES/dom0-initrd.gz"

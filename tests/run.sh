@@ -144,6 +144,13 @@ else
 	cat "$LOGS/series-check.log"
 fi
 
+# The 4.20 library ABI against Debian's own libraries (symbols; the struct
+# layouts are the libxl-abi scenario's)
+if [ "${JUDGE:-0}" != 1 ] && [ "${SYSTEM:-1}" = 1 ]; then
+	run "$TOP/scripts/debian-xen.sh" check ||
+		echo "FAIL: abi: scripts/debian-xen.sh check did not run" | tee -a "$out"
+fi
+
 # group_of <scenario>: its "# group:" header (scenarios of one group that
 # run together share one boot)
 group_of() { sed -n 's/^# group: *//p' "$TOP/tests/system/$1/test.sh" | head -n1; }
