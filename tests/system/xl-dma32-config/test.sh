@@ -48,6 +48,17 @@ odd_size() {
 	fi
 }
 odd_size 1k 4
+# 2^64 - 2 kB and 2^64 - 3 kB once rounded up to whole pages wrapped to 0:
+# unlimited.  They are larger than any host.
+for v in 18446744073709551614k 18446744073709551613k; do
+	guest_cfg huge 64 "dma32_quota = \"$v\""
+	out=$(xl create -p /tmp/huge.cfg 2>&1)
+	rc=$?
+	check "dma32_quota = \"$v\" is refused" test $rc -ne 0
+	check "... $v as larger than the host's memory below 4 GiB, or invalid" \
+		contains "$out" 'larger than this host\|invalid dma32_quota'
+	check "... $v: nothing was created" sh -c "! xl list huge"
+done
 odd_size 3k 4
 odd_size 4k 4
 odd_size 5k 8
@@ -82,6 +93,14 @@ check_eq "the lower quota is set" $(((big - 1) * 1024)) "$(dma32_kb a quota)"
 check "xl dma32-quota-set -f raises it anyway" xl dma32-quota-set -f a $((big + 128))
 out=$(xl dma32-quota-set b 3k 2>&1)
 check_eq "xl dma32-quota-set rounds 3k up to a page" 4 "$(dma32_kb b quota)"
+# No quota lets a guest take what the others were promised: lifting one is
+# a raise past any admission, and needs -f.
+out=$(xl dma32-quota-set b 0 2>&1)
+check "xl dma32-quota-set refuses to lift a quota (0) without -f" contains "$out" 'needs overcommit'
+check_eq "the refused lift changed nothing" 4 "$(dma32_kb b quota)"
+check "xl dma32-quota-set -f lifts it" xl dma32-quota-set -f b 0
+check_eq "b has no quota in Xen" 0 "$(dma32_kb b quota)"
+check "nor in xenstore" sh -c "! xenstore-read /local/domain/$(xl domid b)/memory/dma32-quota"
 # A first quota for a guest that had none is a new promise: admitted.
 guest_cfg c 64 "dma32_quota = 0"
 check "a guest without a quota is created" xl_create /tmp/c.cfg
