@@ -83,11 +83,15 @@ build_programs() {
 		"$TOP/tests/programs/drm-dumb-roundtrip.c" $(pkg-config --libs libdrm) ||
 		die "tests/programs/drm-dumb-roundtrip.c does not build (libdrm-dev)"
 	# a libxl client of Debian's unpatched headers, run against our libraries
-	local debian lib=$DIST/usr/lib
+	# (those of build/xen-dist, or of the installed packages)
+	local debian light toollog
 	debian=$("$TOP/scripts/debian-xen.sh" unpack)
+	light=$(find "$DIST/usr/lib" -type f -name 'libxenlight.so.4.20*' | head -n 1)
+	toollog=$(find "$DIST/usr/lib" -type f -name 'libxentoollog.so.1*' | head -n 1)
+	[ -n "$light" ] && [ -n "$toollog" ] || die "no libxenlight.so.4.20 under $DIST/usr/lib"
 	gcc -O2 -Wall -Werror -I "$debian/usr/include" -o "$PROGRAMS/libxl-abi" \
-		"$TOP/tests/programs/libxl-abi.c" -L"$lib" -Wl,-rpath-link="$lib" \
-		-lxenlight -lxentoollog ||
+		"$TOP/tests/programs/libxl-abi.c" "$light" "$toollog" \
+		-Wl,-rpath-link="$(dirname "$light")" ||
 		die "tests/programs/libxl-abi.c does not build against Debian's libxen-dev"
 }
 copy_kms_clients() {

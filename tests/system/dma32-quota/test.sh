@@ -13,6 +13,7 @@ while IFS= read -r line; do
 	case $line in
 	"PASS: "*) pass "${line#PASS: }" ;;
 	"FAIL: "*) fail "${line#FAIL: }" ;;
+	"SKIP: "*) skip "${line#SKIP: }" ;;
 	*) echo "$line" ;;
 	esac
 done </tmp/dma32-quota.out
