@@ -1,6 +1,6 @@
 #!/bin/bash
-# Build check: compile every TTM driver (radeon, amdgpu, nouveau, vmwgfx,
-# qxl, bochs) against build/linux with our series applied, in its own object
+# Build check: compile the TTM drivers radeon, amdgpu, nouveau, vmwgfx,
+# qxl and bochs against build/linux with our series applied, in its own object
 # directory (build/linux-drivers-obj), so that an API change in TTM that
 # breaks a driver is caught.  Compiles the drivers' objects and TTM; the
 # test bed's kernel is untouched.

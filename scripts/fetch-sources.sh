@@ -12,7 +12,7 @@
 # and says at once if it no longer fits; make update-lock then records it.
 #
 # UPDATE_LOCK=linux or =xen moves only that base.  With CI=true (as CI sets
-# it) a locked version the registry no longer lists is an error, not a
+# it) a locked version the registry no longer serves is an error, not a
 # warning: CI says when the bases need moving.
 #
 # LINUX_SRC= / XEN_SRC= (a source tree or a tarball) skip the download.

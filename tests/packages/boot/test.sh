@@ -53,7 +53,7 @@ check_eq "free memory below 4 GiB back (MiB)" "$low_free_before" "$(xl_info_fiel
 # no audit, so the program checks the counter alone and says so
 out=$(test-dma32-quota 2>&1)
 rc=$?
-echo "$out" | grep -E "^(FAIL|SKIP): |passed, "
+echo "$out" | grep -E "^(FAIL|SKIP): |passed, " | sed "s/^/test-dma32-quota| /"
 check_eq "test-dma32-quota passes on the release hypervisor (exit status)" 0 $rc
 check "... saying that the audit is skipped there" contains "$out" '^SKIP: the audit of the DMA32 counter'
 check_eq "... with no failed check" 0 "$(echo "$out" | grep -c '^FAIL: ')"

@@ -4,6 +4,6 @@
 # the device's limit, the exchanges stay within 4 hypercalls per MiB, ours
 # makes fewer hypercalls than mainline by Xen's own count (the test Xen has
 # perf counters), and the module unloads.
-# timeout: 150
+# timeout: 230
 # dom0-args: xtest.nodisplay bench.total=8 bench.repeats=1 bench.sizes=4:64:2048 bench.lat_total=4 bench.lat_samples=8
 cd ../../bench/ttm-pool && . ./test.sh

@@ -52,7 +52,7 @@ used=$(dma32_kb g1 used)
 r=$(agent $dom grab)
 check_eq "raised quota: granted exactly the increase" $(((24576 - used) / 4)) "$(field granted "$r")"
 check_eq "raised quota: use equals it" 24576 "$(dma32_kb g1 used)"
-check "xl dma32-quota-set g1 0 (unlimited)" xl dma32-quota-set g1 0
+check "xl dma32-quota-set -f g1 0 (unlimited: lifting a quota needs -f)" xl dma32-quota-set -f g1 0
 check "no quota: the xenstore key is gone" sh -c "! xenstore-read /local/domain/$dom/memory/dma32-quota"
 
 check "xl destroy g1" xl_destroy g1

@@ -6,7 +6,7 @@
 # met is refused by xl create.  A guest destroyed in the middle of a
 # workload gives back every frame: free memory below 4 GiB returns to its
 # start value.  Less memory below 4 GiB (512 MiB) keeps the workloads short.
-# timeout: 250
+# timeout: 320
 # machine: pc,max-ram-below-4g=512M
 . ../lib.sh
 

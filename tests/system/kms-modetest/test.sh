@@ -6,7 +6,7 @@
 # them back through another: in system memory, in VRAM after scan-out
 # (TTM's I/O memory mapping of the BAR) and wherever TTM evicted them, and
 # the host checks the last one on screen pixel by pixel.
-# timeout: 150
+# timeout: 220
 . ../lib.sh
 
 v=$(kms-client vram)

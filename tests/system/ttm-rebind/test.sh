@@ -81,6 +81,6 @@ while [ $cycle -le 3 ]; do
 	cycle=$((cycle + 1))
 done
 
-check "dom0's quota removed" xl dma32-quota-set 0 0
+check "dom0's quota removed" xl dma32-quota-set -f 0 0
 wait_for 10 sh -c "[ \$(cat $L) = 18446744073709551615 ]"
 check_eq "no quota: TTM's own limit applies again" 18446744073709551615 "$(limit_pages)"

@@ -50,7 +50,7 @@ check "dom0 comes down to the lowered quota" wait_for 30 sh -c "[ \$(xl list -l 
 check "the pools gave frames back (at most 1 MiB left)" test "$(cat $P)" -le 256
 check "xl dma32-quota-set lowers it to the old use" xl dma32-quota-set 0 ${used}k
 check "the pools give back the rest" wait_for 30 sh -c "[ \$(cat $P) = 0 ]"
-check "dom0's quota removed again" xl dma32-quota-set 0 0
+check "dom0's quota removed again" xl dma32-quota-set -f 0 0
 # Without a quota, pools that nobody takes from give their frames back
 check "64 coherent buffers of 32 KiB again, freed" sh -c "echo 'fill 64 3' >$F/run"
 check "the pools keep them a while ($(cat $P) pages)" test "$(cat $P)" -ge 256
