@@ -39,6 +39,7 @@ screenshot:
 ## test          build, then run every test suite (last line: N passed, N failed); TEST_BUDGET=<s>
 test:
 	@export MAKE_TEST_START=$$(date +%s); \
+	mkdir -p "$${BUILD:-build}/logs" && : >"$${BUILD:-build}/logs/times.txt"; \
 	if $(S)/build-all.sh prepare; then BUILD_FROM=linux tests/run.sh; else \
 		echo "FAIL: build (build/logs)"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
 

@@ -13,9 +13,9 @@ deps | fetch | prepare | linux | xen | tools | initramfs) ;;
 *) die "FROM=$from: no such stage (deps fetch prepare linux xen tools initramfs)" ;;
 esac
 n=0
-# a build from the first stage starts a new list of times (tests/run.sh
-# prints it)
-[ "$from" != deps ] || { mkdir -p "$LOGS" && : >"$LOGS/times.txt"; }
+# a whole build starts a new list of times (tests/run.sh prints this run's,
+# by their start times, so a partial build's older entries do not show)
+[ -n "${1:-}" ] || [ "$from" != deps ] || { mkdir -p "$LOGS" && : >"$LOGS/times.txt"; }
 step() {
 	local name=$1
 	n=$((n + 1))
