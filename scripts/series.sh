@@ -242,7 +242,8 @@ export_tree() {
 	tmp=$(mktemp -d)
 	for s in $(series_of "$tree"); do
 		format_series "$dir" "$s" "$tmp/$s"
-		find "$TOP/$s" -maxdepth 1 \( -name '*.patch' -o -name series \) -delete
+		# The cover letter is written by hand and kept (tests/unit/cover-letter.sh)
+		find "$TOP/$s" -maxdepth 1 \( -name '*.patch' -o -name series \) ! -name 0000-cover-letter.patch -delete
 		cp "$tmp/$s"/* "$TOP/$s/"
 		rm -rf "$(applied_dir "$s")"
 		cp -r "$TOP/$s" "$(applied_dir "$s")"

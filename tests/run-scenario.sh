@@ -14,7 +14,9 @@
 #
 # Header lines in test.sh set the boot:  "# timeout: <s>", "# boot-timeout: <s>",
 # "# dom0-args: ...", "# xen-args: ...", "# machine: ...", "# mem: ...", "# cpus: ...", "# qemu: ...",
-# "# native: 1" (the same kernel and initramfs booted without Xen).
+# "# native: 1" (the same kernel and initramfs booted without Xen),
+# "# group: <name>" (boots shared with the group's other scenarios, below);
+# "# release: 1" makes tests/run.sh leave the scenario to make test-release.
 # Prints "PASS: <name>: <check>" / "FAIL: ..." / "SKIP: ..." lines and
 # "REPORT: <name>: ..." figures; exits 1 when anything failed.
 # BOOT_CMD replaces scripts/boot.sh (the runner's own unit test uses it);
