@@ -229,6 +229,24 @@ untouched_since_apply() {
 	return $rc
 }
 
+# The cover letter of linux-patches/ is written by hand; its subject's
+# count, shortlog and diffstat follow the tree (tests/unit/cover-letter.sh).
+update_cover_letter() {
+	local dir=$1 cl=$TOP/linux-patches/0000-cover-letter.patch n
+	[ -f "$cl" ] || return 0
+	n=$(printf %02d "$(git -C "$dir" rev-list --count base..HEAD)")
+	{
+		sed -e '/^[^ ].* ([0-9]*):$/,$d' \
+			-e "s|^Subject: \[PATCH 00/[0-9]*\]|Subject: [PATCH 00/$n]|" "$cl"
+		git -C "$dir" shortlog base..HEAD | sed '$d'
+		echo
+		git -C "$dir" diff --shortstat base HEAD
+		echo
+		echo "base-commit: Linux 6.12 (Debian's linux-source-6.12, see config/sources.lock)"
+	} >"$cl.new"
+	mv "$cl.new" "$cl"
+}
+
 export_tree() {
 	local tree=$1 dir s tmp
 	dir=$(tree_dir "$tree")
@@ -249,6 +267,7 @@ export_tree() {
 		cp -r "$TOP/$s" "$(applied_dir "$s")"
 		note "$s: $(series_list "$s" | wc -l) patch(es) exported"
 	done
+	[ "$tree" != linux ] || update_cover_letter "$dir"
 	rm -rf "$tmp"
 }
 

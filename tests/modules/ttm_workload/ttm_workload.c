@@ -21,6 +21,14 @@
  *            use_dma32 = true, buffers ttm_cached without DMA addresses
  *            (drm_gem_vram_helper.c); pages are not checked against a mask
  *            as the device never reaches them by DMA.
+ *   edu      QEMU's edu device (docs/specs/edu.rst), whose DMA engine masks
+ *            every address with its dma_mask property as a device with
+ *            that many address lines would: a mask of dma_bits (24 to 32,
+ *            the property's width: old sound and capture cards, AGP-era
+ *            GPUs), use_dma_alloc and use_dma32 by nouveau's rule.  The
+ *            device is the judge: every page populated is copied by its
+ *            DMA engine into the device and back (the page cleared in
+ *            between), and must come back as it was.
  * Under Xen PV drm_need_swiotlb() is true, so the first three take their
  * pages from xen-swiotlb's coherent allocations.
  *
@@ -34,10 +42,19 @@
  *                                page when it was last used still there),
  *                                stamp it, and leave it on the LRU
  *   destroy                      destroy the buffers
+ *   coherent <order> <n>         (edu) n coherent extents of 2^order pages
+ *                                from dma_alloc_coherent(), every page
+ *                                through the device, freed; twice, so
+ *                                that the second pass takes pooled ones
+ *   selftest                     (edu) a page sent through its neighbour's
+ *                                DMA address, which must come back wrong:
+ *                                the device's check can fail
  * ttm_workload/result reads what the uses since create did.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/io.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -66,14 +83,14 @@ MODULE_PARM_DESC(device, "PCI device of the GPU, e.g. 0000:00:00.0 (default: a d
 
 static char *model = "radeon";
 module_param(model, charp, 0444);
-MODULE_PARM_DESC(model, "Driver whose TTM set-up to copy: radeon, amdgpu, nouveau or vram (default: radeon)");
+MODULE_PARM_DESC(model, "Driver whose TTM set-up to copy: radeon, amdgpu, nouveau, vram or edu (default: radeon)");
 
 static int dma_bits;
 module_param(dma_bits, int, 0444);
-MODULE_PARM_DESC(dma_bits, "The device's DMA address bits (default: 44 for amdgpu, else 32)");
+MODULE_PARM_DESC(dma_bits, "The device's DMA address bits (default: 44 for amdgpu, 28 for edu, else 32)");
 
 /* What model= and dma_bits= made of the device */
-static bool wl_use_dma_alloc, wl_use_dma32, wl_vram;
+static bool wl_use_dma_alloc, wl_use_dma32, wl_vram, wl_edu;
 
 struct wl_result {
 	unsigned long populated;	/* successful populations */
@@ -83,6 +100,9 @@ struct wl_result {
 	unsigned long dma_other;	/* DMA addresses not the page's frame */
 	unsigned long corrupt;		/* pages that lost their stamp */
 	unsigned long failed_nomem;	/* of the failed, with -ENOMEM */
+	unsigned long edu_pages;	/* pages the edu device copied */
+	unsigned long edu_mismatch;	/* of which came back changed */
+	unsigned long edu_timeout;	/* DMAs the device did not finish */
 	int first_error;
 	u64 ms;				/* time the rounds took */
 };
@@ -191,6 +211,71 @@ static u64 wl_stamp(unsigned long b, pgoff_t i)
 	return 0x7474000000000000ULL | ((u64)b << 24) | i;
 }
 
+/* edu's registers and the DMA buffer inside it (docs/specs/edu.rst) */
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define EDU_ID		0x00
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_CNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_CMD_RUN	0x1
+#define EDU_CMD_TO_RAM	0x2
+#define EDU_BUF		0x40000
+
+static void __iomem *wl_edu_mmio;
+
+/* One page-sized DMA between the device's buffer and memory at @dma */
+static int wl_edu_dma(dma_addr_t dma, bool to_ram)
+{
+	unsigned long timeout = jiffies + 5 * HZ;
+
+	writeq(to_ram ? EDU_BUF : dma, wl_edu_mmio + EDU_DMA_SRC);
+	writeq(to_ram ? dma : EDU_BUF, wl_edu_mmio + EDU_DMA_DST);
+	writeq(PAGE_SIZE, wl_edu_mmio + EDU_DMA_CNT);
+	wmb();	/* the page's write-combined writes before the device reads */
+	writeq(EDU_CMD_RUN | (to_ram ? EDU_CMD_TO_RAM : 0),
+	       wl_edu_mmio + EDU_DMA_CMD);
+	/* The device finishes a transfer 100ms later (its timer) */
+	while (readq(wl_edu_mmio + EDU_DMA_CMD) & EDU_CMD_RUN) {
+		if (time_after(jiffies, timeout))
+			return -ETIMEDOUT;
+		usleep_range(2000, 5000);
+	}
+	rmb();	/* what the device wrote, not what the CPU read before */
+	return 0;
+}
+
+/*
+ * Page @va at @dma through the device: a pattern copied into the device,
+ * the page cleared, copied back.  A page the device does not reach at @dma
+ * comes back cleared (or not at all).
+ */
+static void wl_edu_check_page(void *va, dma_addr_t dma, u32 seed,
+			      struct wl_result *r)
+{
+	u32 *p = va;
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		p[i] = seed ^ (i * 0x9e3779b9);
+	r->edu_pages++;
+	if (wl_edu_dma(dma, false)) {
+		r->edu_timeout++;
+		return;
+	}
+	memset(va, 0, PAGE_SIZE);
+	if (wl_edu_dma(dma, true)) {
+		r->edu_timeout++;
+		return;
+	}
+	for (i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+		if (p[i] != (seed ^ (i * 0x9e3779b9))) {
+			r->edu_mismatch++;
+			return;
+		}
+}
+
 /* Check a populated buffer, then stamp its pages for the next round */
 static void wl_check(struct ttm_buffer_object *bo, unsigned long b,
 		     bool stamped, struct wl_result *r)
@@ -211,6 +296,9 @@ static void wl_check(struct ttm_buffer_object *bo, unsigned long b,
 		}
 		if (stamped && *va != wl_stamp(b, i))
 			r->corrupt++;
+		if (wl_edu)
+			wl_edu_check_page(va, tt->dma_address[i],
+					  wl_stamp(b, i) + r->edu_pages, r);
 		*va = wl_stamp(b, i);
 	}
 }
@@ -299,14 +387,87 @@ static int wl_use_nr(unsigned long b)
 	return 0;
 }
 
+/* @n coherent extents of 2^@order pages, every page through the device */
+static int wl_edu_coherent_pass(unsigned int order, unsigned long n)
+{
+	size_t size = PAGE_SIZE << order;
+	dma_addr_t *dma;
+	void **va;
+	unsigned long i, j;
+	int ret = 0;
+
+	va = kcalloc(n, sizeof(*va), GFP_KERNEL);
+	dma = kcalloc(n, sizeof(*dma), GFP_KERNEL);
+	if (!va || !dma) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		va[i] = dma_alloc_coherent(wl_dev, size, &dma[i], GFP_KERNEL);
+		if (!va[i]) {
+			wl_last.failed++;
+			continue;
+		}
+		wl_last.populated++;
+		for (j = 0; j < (1UL << order); j++) {
+			dma_addr_t d = dma[i] + j * PAGE_SIZE;
+
+			wl_last.above += d + PAGE_SIZE - 1 >
+					 wl_dev->coherent_dma_mask;
+			wl_edu_check_page(va[i] + j * PAGE_SIZE, d,
+					  (u32)(i << 16 | j), &wl_last);
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (va[i])
+			dma_free_coherent(wl_dev, size, va[i], dma[i]);
+out:
+	kfree(va);
+	kfree(dma);
+	return ret;
+}
+
+static int wl_edu_coherent(unsigned int order, unsigned long n)
+{
+	int ret;
+
+	if (!wl_edu || order > MAX_PAGE_ORDER || !n || n > 64)
+		return -EINVAL;
+	memset(&wl_last, 0, sizeof(wl_last));
+	ret = wl_edu_coherent_pass(order, n);
+	return ret ?: wl_edu_coherent_pass(order, n);
+}
+
+/* The check can fail: a page the device reaches at another address */
+static int wl_edu_selftest(void)
+{
+	dma_addr_t dma;
+	void *va;
+
+	if (!wl_edu)
+		return -EINVAL;
+	memset(&wl_last, 0, sizeof(wl_last));
+	va = dma_alloc_coherent(wl_dev, 2 * PAGE_SIZE, &dma, GFP_KERNEL);
+	if (!va)
+		return -ENOMEM;
+	wl_edu_check_page(va, dma + PAGE_SIZE, 0x5e1f7e57, &wl_last);
+	dma_free_coherent(wl_dev, 2 * PAGE_SIZE, va, dma);
+	return 0;
+}
+
 static int wl_run(char *cmd)
 {
 	unsigned long nr, kib;
+	unsigned int order;
 
 	if (sscanf(cmd, "create %lu %lu", &nr, &kib) == 2)
 		return wl_create(nr, kib);
 	if (sscanf(cmd, "use %lu", &nr) == 1)
 		return wl_use_nr(nr);
+	if (sscanf(cmd, "coherent %u %lu", &order, &nr) == 2)
+		return wl_edu_coherent(order, nr);
+	if (sysfs_streq(cmd, "selftest"))
+		return wl_edu_selftest();
 	if (sysfs_streq(cmd, "destroy")) {
 		wl_destroy();
 		return 0;
@@ -328,17 +489,18 @@ static const struct file_operations wl_run_fops = {
 static ssize_t wl_result_read(struct file *file, char __user *ubuf,
 			      size_t len, loff_t *ppos)
 {
-	char buf[320];
+	char buf[400];
 	int n;
 
 	mutex_lock(&wl_lock);
 	n = scnprintf(buf, sizeof(buf),
-		      "populated=%lu swapped_in=%lu failed=%lu failed_nomem=%lu above=%lu dma_other=%lu corrupt=%lu error=%d ms=%llu model=%s dma_bits=%d use_dma_alloc=%d use_dma32=%d\n",
+		      "populated=%lu swapped_in=%lu failed=%lu failed_nomem=%lu above=%lu dma_other=%lu corrupt=%lu error=%d ms=%llu model=%s dma_bits=%d use_dma_alloc=%d use_dma32=%d edu_pages=%lu edu_mismatch=%lu edu_timeout=%lu\n",
 		      wl_last.populated, wl_last.swapped_in,
 		      wl_last.failed, wl_last.failed_nomem, wl_last.above,
 		      wl_last.dma_other, wl_last.corrupt,
 		      wl_last.first_error, wl_last.ms, model, dma_bits,
-		      wl_use_dma_alloc, wl_use_dma32);
+		      wl_use_dma_alloc, wl_use_dma32, wl_last.edu_pages,
+		      wl_last.edu_mismatch, wl_last.edu_timeout);
 	mutex_unlock(&wl_lock);
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
@@ -361,6 +523,8 @@ static bool wl_model_width_ok(void)
 		return dma_bits == 40 || dma_bits == 44 || dma_bits == 48;
 	if (!strcmp(model, "nouveau"))
 		return dma_bits >= 32 && dma_bits <= 64;
+	if (!strcmp(model, "edu"))
+		return dma_bits >= 24 && dma_bits <= 32;
 	return dma_bits == 32;
 }
 
@@ -368,13 +532,19 @@ static bool wl_model_width_ok(void)
 static int wl_check_model(void)
 {
 	if (strcmp(model, "radeon") && strcmp(model, "amdgpu") &&
-	    strcmp(model, "nouveau") && strcmp(model, "vram")) {
-		pr_err("ttm_workload: model=%s: not radeon, amdgpu, nouveau or vram\n",
+	    strcmp(model, "nouveau") && strcmp(model, "vram") &&
+	    strcmp(model, "edu")) {
+		pr_err("ttm_workload: model=%s: not radeon, amdgpu, nouveau, vram or edu\n",
 		       model);
 		return -EINVAL;
 	}
+	if (!strcmp(model, "edu") && !device) {
+		pr_err("ttm_workload: model=edu needs device=, an edu's PCI name\n");
+		return -EINVAL;
+	}
 	if (!dma_bits)
-		dma_bits = strcmp(model, "amdgpu") ? 32 : 44;
+		dma_bits = !strcmp(model, "amdgpu") ? 44 :
+			   !strcmp(model, "edu") ? 28 : 32;
 	if (!wl_model_width_ok()) {
 		pr_err("ttm_workload: dma_bits=%d: not a width %s uses\n",
 		       dma_bits, model);
@@ -431,7 +601,7 @@ static void wl_model_ttm_args(void)
 	if (wl_vram) {
 		wl_use_dma_alloc = false;
 		wl_use_dma32 = true;
-	} else if (!strcmp(model, "nouveau")) {
+	} else if (!strcmp(model, "nouveau") || !strcmp(model, "edu")) {
 		wl_use_dma_alloc = drm_need_swiotlb(dma_bits);
 		wl_use_dma32 = dma_bits <= 32;
 	} else {
@@ -440,8 +610,40 @@ static void wl_model_ttm_args(void)
 	}
 }
 
+/* Map the edu's registers and let it master the bus */
+static int wl_edu_setup(void)
+{
+	int ret;
+
+	wl_edu = !strcmp(model, "edu");
+	if (!wl_edu)
+		return 0;
+	if (wl_pci->vendor != EDU_VENDOR || wl_pci->device != EDU_DEVICE) {
+		pr_err("ttm_workload: %s is not an edu device\n", device);
+		return -ENODEV;
+	}
+	ret = pci_enable_device(wl_pci);
+	if (ret)
+		return ret;
+	wl_edu_mmio = pci_iomap(wl_pci, 0, 0);
+	if (!wl_edu_mmio) {
+		pci_disable_device(wl_pci);
+		return -ENOMEM;
+	}
+	pci_set_master(wl_pci);
+	pr_info("ttm_workload: edu %s, id %#x\n", device,
+		readl(wl_edu_mmio + EDU_ID));
+	return 0;
+}
+
 static void wl_put_device(void)
 {
+	if (wl_edu_mmio) {
+		pci_clear_master(wl_pci);
+		pci_iounmap(wl_pci, wl_edu_mmio);
+		pci_disable_device(wl_pci);
+		wl_edu_mmio = NULL;
+	}
 	if (wl_pdev)
 		platform_device_unregister(wl_pdev);
 	pci_dev_put(wl_pci);
@@ -455,6 +657,9 @@ static int __init wl_init(void)
 	if (ret)
 		return ret;
 	ret = wl_find_device();
+	if (ret)
+		goto err_dev;
+	ret = wl_edu_setup();
 	if (ret)
 		goto err_dev;
 	wl_model_ttm_args();
