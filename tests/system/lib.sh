@@ -123,6 +123,23 @@ check() {
 	if _o=$("$@" 2>&1); then pass "$_d"; else fail "$_d" "$(echo "$_o" | tail -n 3 | tr '\n' ' ')"; fi
 }
 
+# checks_of <program> [args...]: run a test program whose PASS:/FAIL:/SKIP:
+# lines become this scenario's checks (other lines are printed), and check
+# its exit status.
+checks_of() {
+	"$@" >/tmp/checks_of.out 2>&1
+	_rc=$?
+	while IFS= read -r _line; do
+		case $_line in
+		"PASS: "*) pass "${_line#PASS: }" ;;
+		"FAIL: "*) fail "${_line#FAIL: }" ;;
+		"SKIP: "*) skip "${_line#SKIP: }" ;;
+		*) echo "$_line" ;;
+		esac
+	done </tmp/checks_of.out
+	check_eq "$1 exit status" 0 "$_rc"
+}
+
 # check_eq <description> <expected> <actual>
 check_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi

@@ -6,15 +6,4 @@
 # group: guests
 . ../lib.sh
 
-test-dma32-quota >/tmp/dma32-quota.out 2>&1
-rc=$?
-# its PASS:/FAIL: lines become this scenario's checks
-while IFS= read -r line; do
-	case $line in
-	"PASS: "*) pass "${line#PASS: }" ;;
-	"FAIL: "*) fail "${line#FAIL: }" ;;
-	"SKIP: "*) skip "${line#SKIP: }" ;;
-	*) echo "$line" ;;
-	esac
-done </tmp/dma32-quota.out
-check_eq "test-dma32-quota exit status" 0 "$rc"
+checks_of test-dma32-quota

@@ -78,6 +78,12 @@ check "the refused guest does not exist" sh -c "! xl list b"
 guest_cfg b 64 "dma32_quota = 128" "dma32_quota_overcommit = 1"
 check "dma32_quota_overcommit = 1 creates it anyway" xl_create /tmp/b.cfg
 check_eq "its quota is still set" 131072 "$(dma32_kb b quota)"
+# The overcommit goes with the guest: restored, it is admitted as it was
+# created (else refused: a's promise still leaves too little).
+check "xl save b (overcommitted quota)" xl save b /tmp/b.save
+check "xl restore b: admitted with its overcommit" xl restore /tmp/b.save
+check_eq "the restored guest's quota is its own" 131072 "$(dma32_kb b quota)"
+rm -f /tmp/b.save
 
 # The runtime command rejects bad input too.
 out=$(xl dma32-quota-set b abc 2>&1)
