@@ -120,11 +120,22 @@ edu_guest $dom 28
 
 # xl save with a device passed through: libxl (4.20) has no check of its
 # own; whatever it does, dom0 and the domain must be left whole
+# restored_agent_up: the restored domain's test agent answers (a new domid)
+restored_agent_up() {
+	d=$(xl domid edu 2>/dev/null) && [ "$d" != "$dom" ] &&
+		xenstore-read /local/domain/$d/data/agent/answer >/dev/null 2>&1
+}
 if out=$(xl save edu /tmp/edu.save 2>&1); then
 	echo "xl save with the 28-bit edu: saved"
 	check "xl restore of the driver domain with its edu" xl restore /tmp/edu.save
-	dom=$(xl domid edu)
-	edu_guest $dom 28 " after save and restore"
+	if wait_for 120 restored_agent_up; then
+		dom=$(xl domid edu)
+		edu_guest $dom 28 " after save and restore"
+	else
+		fail "the restored driver domain runs its test agent again" \
+			"state $(xl list edu | awk 'NR == 2 { print $5 }')"
+		tail -n 60 /var/log/xen/console/guest-edu.log | guest_excerpt edu
+	fi
 else
 	echo "xl save with the 28-bit edu refused: $out"
 	check "xl save refused: the driver domain still has its edu" guest_edus_are 1
