@@ -13,7 +13,7 @@
 # restored domain must not crash in its resume (linux-patches 0016), and a
 # pass through the device follows if its pcifront reconnects (Linux's
 # pcifront has no resume: then the pass is skipped, the reason shown).
-# timeout: 420
+# timeout: 320
 # machine: q35,kernel-irqchip=split,max-ram-below-4g=1G
 # xen-args: iommu=1
 # dom0-args: xtest.nodisplay
