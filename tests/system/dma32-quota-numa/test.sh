@@ -6,7 +6,7 @@
 # node 1: 2 GiB above): test-dma32-quota's checks, as in dma32-quota; then
 # a guest at its quota takes unrestricted memory until Xen refuses: all
 # memory above 4 GiB, on both nodes, none below beyond its quota.
-# timeout: 240
+# timeout: 120
 # cpus: 2
 # xen-args: dma_bits=29
 # qemu: -object memory-backend-ram,id=n0,size=2G -numa node,nodeid=0,cpus=0,memdev=n0 -object memory-backend-ram,id=n1,size=2G -numa node,nodeid=1,cpus=1,memdev=n1
