@@ -80,6 +80,8 @@ check "dma32_quota_overcommit = 1 creates it anyway" xl_create /tmp/b.cfg
 check_eq "its quota is still set" 131072 "$(dma32_kb b quota)"
 # The overcommit goes with the guest: restored, it is admitted as it was
 # created (else refused: a's promise still leaves too little).
+# (once its kernel runs: a guest still booting cannot suspend)
+check "b's kernel is up (its test agent answers)" wait_for 60 sh -c "xenstore-read /local/domain/\$(xl domid b)/data/agent/answer"
 check "xl save b (overcommitted quota)" xl save b /tmp/b.save
 check "xl restore b: admitted with its overcommit" xl restore /tmp/b.save
 check_eq "the restored guest's quota is its own" 131072 "$(dma32_kb b quota)"
