@@ -20,10 +20,6 @@ check_eq "Xen keeps a DMA zone of 29 bits (dma_bits=29)" 29 "$width"
 node_free() {
 	xl info -n | awk '/^numa_info/ { on = 1; next } on && $1 ~ /^[0-9]+:$/ { sub(":", "", $1); printf "node%s %s MiB free ", $1, $3 }'
 }
-# node_free_of <node>: that node's free memory in MiB
-node_free_of() {
-	xl info -n | awk -v n="$1:" '/^numa_info/ { on = 1; next } on && $1 == n { print $3 }'
-}
 
 report_text "dma32-quota-numa: before: $(node_free), free below 4 GiB $(xl_info_field dma32_free_memory) MiB"
 checks_of test-dma32-quota
