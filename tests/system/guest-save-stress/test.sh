@@ -14,11 +14,12 @@
 # stays within the quota.  No edu device here: xl refuses to save a
 # domain with a passed-through device.
 #
-# Only make test-release runs it (50 cycles take about 11 minutes, more
-# than make test's budget has left), and it fails there today: with the
-# TTM buffers held and both threads allocating, a pooled extent is found
-# outside 4 GiB within seconds of the start, before any save (a pre-existing
-# bug of the pools, open in issue #29; docs/ttm-xen-page-source.md).
+# Only make test-release runs it (50 cycles take about 12 minutes, more
+# than make test's budget has left), and it fails there today.  With the
+# TTM buffers held and both threads allocating, a region or a pooled
+# extent is now and then found outside 4 GiB, mostly within seconds of the
+# start, before any save.  This is a pre-existing bug of the pools, open in
+# issue #29 (docs/ttm-xen-page-source.md, item 3).
 # timeout: 900
 # group: guests
 # release: 1
