@@ -441,8 +441,9 @@ check_guest_logs() {
 		_g=${_g%.log}
 		_t=$(bad_lines "$_log" | head -n 1)
 		if [ -n "$_t" ]; then
-			# the report and what follows it (the trace), for the host's log
-			grep -aF -A 40 -- "$_t" "$_log" | head -n 41 | guest_excerpt "$_g"
+			# the report, what led to it and what follows it (the
+			# trace), for the host's log
+			grep -aF -B 30 -A 40 -- "$_t" "$_log" | head -n 71 | guest_excerpt "$_g"
 			fail "guest $_g's console at the end of the scenario is free of crash and debug reports" "$_t"
 		fi
 	done
