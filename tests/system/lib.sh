@@ -64,7 +64,15 @@ rerun() {
 measure() { rerun 1 "$@"; }
 
 # xl_create <cfg>: xl create, once (a checked command is never rerun).
-xl_create() { xl create "$1" 2>&1; }
+# xl_create <cfg>: xl create, then the test bed's rule checked: no CPU that
+# two domains may both run on (next_guest_cpu says why); a breach is a
+# failure of the scenario, whatever the command's own check says
+xl_create() {
+	xl create "$1" 2>&1 || return
+	_sh=$(cpus_shared)
+	[ -z "$_sh" ] || fail "test bed: every domain runs on CPUs of its own (docs/testbed.md)" \
+		"after xl create $1, CPU and the domains sharing it: $(echo "$_sh" | tr '\n' ';')"
+}
 
 # xl_create_int3 <cfg> <name>: xl create, and once more if the guest's
 # kernel died of the emulator's int3 while booting (QEMU TCG, several vCPUs,
@@ -184,17 +192,43 @@ ktap() {
 	} >>"$XTEST_CHANNEL"
 }
 
-# next_guest_cpu: CPU for the next guest: CPU 0 is dom0's own, the others
-# are given out in turn (scripts/boot.sh says why)
+# cpus_in_use: "<cpu> <domid>" for each CPU in each running domain's vCPUs'
+# hard affinity (xl vcpu-list: "all", "2", "1-3", "1,3")
+cpus_in_use() {
+	xl vcpu-list | awk -v n="$(xl_info_field nr_cpus)" 'NR > 1 {
+		m = split($7 == "all" ? "0-" (n - 1) : $7, r, ",")
+		for (i = 1; i <= m; i++) {
+			if (split(r[i], b, "-") == 1) b[2] = b[1]
+			for (c = b[1]; c <= b[2]; c++) print c, $2
+		}
+	}' | sort -u
+}
+
+# free_guest_cpus: the CPUs no running domain may use, dom0's CPU 0 aside
+free_guest_cpus() {
+	cpus_in_use >/tmp/cpus.used
+	_c=1
+	while [ "$_c" -lt "$(xl_info_field nr_cpus)" ]; do
+		grep -q "^$_c " /tmp/cpus.used || echo "$_c"
+		_c=$((_c + 1))
+	done
+}
+
+# next_guest_cpu: a CPU of its own for the next guest, the first that no
+# running domain may use: under QEMU TCG a PV vCPU that Xen switches out
+# for another domain's on one CPU now and then loses its FS base and its
+# process dies (docs/testbed.md).  When every CPU is taken, CPU 1, which
+# xl_create's check then reports.
 next_guest_cpu() {
-	_cpus=$(cat /tmp/nr_cpus 2>/dev/null) || {
-		_cpus=$(xl_info_field nr_cpus)
-		echo "$_cpus" >/tmp/nr_cpus
-	}
-	_n=$(cat /tmp/guest.n 2>/dev/null || echo 0)
-	echo $((_n + 1)) >/tmp/guest.n
-	[ "$_cpus" -gt 1 ] 2>/dev/null || { echo 0; return; }
-	echo $((1 + _n % (_cpus - 1)))
+	_f=$(free_guest_cpus | head -n 1)
+	echo "${_f:-1}"
+}
+
+# cpus_shared: CPUs that the hard affinities of two running domains share,
+# one "cpu domid domid..." line each (none is the test bed's rule)
+cpus_shared() {
+	cpus_in_use | awk '{ d[$1] = d[$1] " " $2; n[$1]++ }
+		END { for (c in n) if (n[c] > 1) print c d[c] }'
 }
 
 # driver_of <pci device>: the driver bound to it in dom0
@@ -212,7 +246,8 @@ slab_debug() {
 
 # guest_cfg <name> <memory MiB> [cfg lines...]: a PV guest config (test bed
 # kernel, guest initramfs with the test agent) written to /tmp/<name>.cfg;
-# GUEST_EXTRA adds to the guest's command line; GUEST_VCPUS=<n> gives it n vCPUs.
+# GUEST_EXTRA adds to the guest's command line; GUEST_VCPUS=<n> gives it n vCPUs;
+# GUEST_CPUS=<list> its CPUs (else CPUs no other domain uses).
 guest_cfg() {
 	_n=$1
 	_m=$2
@@ -222,15 +257,18 @@ guest_cfg() {
 		echo 'type = "pv"'
 		echo 'kernel = "/boot/vmlinuz"'
 		echo 'ramdisk = "/boot/guest-initrd.gz"'
-		echo "extra = \"console=hvc0 xtest.nodisplay xtest.agent$(slab_debug)${GUEST_EXTRA:+ $GUEST_EXTRA}\""
+		# print-fatal-signals: a user process killed by a fault shows
+		# its registers on the console (what it read, for the report)
+		echo "extra = \"console=hvc0 xtest.nodisplay xtest.agent print-fatal-signals=1$(slab_debug)${GUEST_EXTRA:+ $GUEST_EXTRA}\""
 		echo "memory = $_m"
 		if [ "${GUEST_VCPUS:-1}" = 1 ]; then
 			echo 'vcpus = 1'
-			echo "cpus = \"$(next_guest_cpu)\""
+			echo "cpus = \"${GUEST_CPUS:-$(next_guest_cpu)}\""
 		else
-			# several vCPUs: every CPU but dom0's
+			# several vCPUs: the CPUs no other domain uses
+			# (GUEST_CPUS=<list> chooses them)
 			echo "vcpus = $GUEST_VCPUS"
-			echo "cpus = \"1-$(($(xl_info_field nr_cpus) - 1))\""
+			echo "cpus = \"${GUEST_CPUS:-$(free_guest_cpus | paste -sd,)}\""
 		fi
 		echo 'on_crash = "preserve"'
 		for _l in "$@"; do echo "$_l"; done
@@ -429,7 +467,7 @@ warm_up_xen() {
 		_f=$_f2
 		_i=$((_i + 1))
 	done
-	rm -f /tmp/guest.n /var/log/xen/console/guest-xtest-warm-up.log
+	rm -f /var/log/xen/console/guest-xtest-warm-up.log
 }
 
 # check_guest_logs: every guest console log of this boot, checked once at the
