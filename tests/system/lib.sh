@@ -192,10 +192,16 @@ ktap() {
 	} >>"$XTEST_CHANNEL"
 }
 
+# nr_cpus: Xen's CPU count (asked once a boot: xl info is slow under TCG)
+nr_cpus() {
+	[ -s /tmp/nr_cpus ] || xl_info_field nr_cpus >/tmp/nr_cpus
+	cat /tmp/nr_cpus
+}
+
 # cpus_in_use: "<cpu> <domid>" for each CPU in each running domain's vCPUs'
 # hard affinity (xl vcpu-list: "all", "2", "1-3", "1,3")
 cpus_in_use() {
-	xl vcpu-list | awk -v n="$(xl_info_field nr_cpus)" 'NR > 1 {
+	xl vcpu-list | awk -v n="$(nr_cpus)" 'NR > 1 {
 		m = split($7 == "all" ? "0-" (n - 1) : $7, r, ",")
 		for (i = 1; i <= m; i++) {
 			if (split(r[i], b, "-") == 1) b[2] = b[1]
@@ -208,7 +214,8 @@ cpus_in_use() {
 free_guest_cpus() {
 	cpus_in_use >/tmp/cpus.used
 	_c=1
-	while [ "$_c" -lt "$(xl_info_field nr_cpus)" ]; do
+	_nc=$(nr_cpus)
+	while [ "$_c" -lt "$_nc" ]; do
 		grep -q "^$_c " /tmp/cpus.used || echo "$_c"
 		_c=$((_c + 1))
 	done
@@ -444,7 +451,7 @@ dom0_balloon_settle() {
 # every guest CPU, destroyed before the scenario starts, makes Xen's free
 # memory a baseline the scenarios can compare with exactly.
 warm_up_xen() {
-	_wn=$(($(xl_info_field nr_cpus) - 1))
+	_wn=$(($(nr_cpus) - 1))
 	[ "$_wn" -ge 2 ] || _wn=1
 	GUEST_VCPUS=$_wn guest_cfg xtest-warm-up 64
 	xl create -q /tmp/xtest-warm-up.cfg >/dev/null 2>&1 || {
