@@ -63,10 +63,10 @@ rerun() {
 # pipeline whose member crashed shows up as an empty result.
 measure() { rerun 1 "$@"; }
 
-# xl_create <cfg>: xl create, once (a checked command is never rerun).
-# xl_create <cfg>: xl create, then the test bed's rule checked: no CPU that
-# two domains may both run on (next_guest_cpu says why); a breach is a
-# failure of the scenario, whatever the command's own check says
+# xl_create <cfg>: xl create, once (a checked command is never rerun), then
+# the test bed's rule checked: no CPU that two domains may both run on
+# (next_guest_cpu says why); a breach is a failure of the scenario, whatever
+# the command's own check says
 xl_create() {
 	xl create "$1" 2>&1 || return
 	_sh=$(cpus_shared)
@@ -198,8 +198,8 @@ nr_cpus() {
 	cat /tmp/nr_cpus
 }
 
-# cpus_in_use: "<cpu> <domid>" for each CPU in each running domain's vCPUs'
-# hard affinity (xl vcpu-list: "all", "2", "1-3", "1,3")
+# cpus_in_use: "<cpu> <domid>" for each CPU in the hard affinity of each
+# running domain's vCPUs (xl vcpu-list: "all", "2", "1-3", "1,3")
 cpus_in_use() {
 	xl vcpu-list | awk -v n="$(nr_cpus)" 'NR > 1 {
 		m = split($7 == "all" ? "0-" (n - 1) : $7, r, ",")
@@ -274,8 +274,9 @@ guest_cfg() {
 		else
 			# several vCPUs: the CPUs no other domain uses
 			# (GUEST_CPUS=<list> chooses them)
+			_fc=$(free_guest_cpus | paste -sd,)
 			echo "vcpus = $GUEST_VCPUS"
-			echo "cpus = \"${GUEST_CPUS:-$(free_guest_cpus | paste -sd,)}\""
+			echo "cpus = \"${GUEST_CPUS:-${_fc:-1}}\""
 		fi
 		echo 'on_crash = "preserve"'
 		for _l in "$@"; do echo "$_l"; done
