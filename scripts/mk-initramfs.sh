@@ -93,6 +93,11 @@ build_programs() {
 		"$TOP/tests/programs/libxl-abi.c" "$light" "$toollog" \
 		-Wl,-rpath-link="$(dirname "$light")" ||
 		die "tests/programs/libxl-abi.c does not build against Debian's libxen-dev"
+	# a grant mapping that outlives its granter (our libxengnttab)
+	gcc -O2 -Wall -Werror -I "$DIST/usr/include" -I "$BUILD/xen/tools/include" -o "$PROGRAMS/gnt-hold" \
+		"$TOP/tests/programs/gnt-hold.c" -L "$DIST/usr/lib" -lxengnttab \
+		-Wl,-rpath-link="$DIST/usr/lib" ||
+		die "tests/programs/gnt-hold.c does not build against build/xen-dist"
 }
 copy_kms_clients() {
 	local root=$1 tool
@@ -139,7 +144,7 @@ dom0() {
 	copy_tests "$root"
 	[ -z "${EXTRA_ROOT:-}" ] || cp -a "$EXTRA_ROOT/." "$root/"
 	install -m 0755 "$TOP/initramfs/dom0-init" "$root/init"
-	install -m 0755 "$PROGRAMS/libxl-abi" "$root/usr/bin/"
+	install -m 0755 "$PROGRAMS/libxl-abi" "$PROGRAMS/gnt-hold" "$root/usr/bin/"
 	copy_kms_clients "$root"
 	copy_libs "$root"
 	pack "$root" "$IMAGES/dom0-initrd.gz"

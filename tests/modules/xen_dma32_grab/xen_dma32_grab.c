@@ -9,14 +9,18 @@
  *   grab     write anything: exchange pages until Xen refuses (or max_pages)
  *   release  write N: exchange N held frames back for unrestricted ones
  *   status   read: held, granted and refused in the last grab, bad frames
+ *   grant    write a domid: grant that domain access to every held page;
+ *            read: the grant references, as ranges ("8-1031,1040")
  */
 #include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/page.h>
+#include <xen/grant_table.h>
 #include <xen/interface/memory.h>
 #include <xen/mem-reservation.h>
 #include <xen/xen.h>
@@ -80,12 +84,33 @@ static int grab_one(void)
 	return 0;
 }
 
+/* A held page's grant reference is kept in page->private, plus one. */
+static bool page_granted(struct page *page)
+{
+	return page_private(page) != 0;
+}
+
+static grant_ref_t page_gref(struct page *page)
+{
+	return page_private(page) - 1;
+}
+
 static void release_one(void)
 {
 	struct page *page = list_first_entry(&held_list, struct page, lru);
 
 	list_del(&page->lru);
 	held--;
+	if (page_granted(page)) {
+		grant_ref_t ref = page_gref(page);
+
+		set_page_private(page, 0);
+		if (!gnttab_try_end_foreign_access(ref)) {
+			/* Still mapped: grant code frees it once it is not. */
+			gnttab_end_foreign_access(ref, page);
+			return;
+		}
+	}
 	/* If Xen cannot give an unrestricted frame, give the page back as is. */
 	exchange_page(page, 0);
 	__free_page(page);
@@ -132,6 +157,81 @@ static ssize_t release_write(struct file *file, const char __user *buf,
 	return len;
 }
 
+static ssize_t grant_write(struct file *file, const char __user *buf,
+			   size_t len, loff_t *ppos)
+{
+	struct page *page;
+	unsigned int domid;
+	int rc;
+
+	rc = kstrtouint_from_user(buf, len, 0, &domid);
+	if (rc)
+		return rc;
+	if (domid >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+
+	/* In grab order, as grant_show() lists them: references ascend. */
+	mutex_lock(&grab_lock);
+	list_for_each_entry_reverse(page, &held_list, lru) {
+		if (page_granted(page))
+			continue;
+		rc = gnttab_grant_foreign_access(domid, xen_page_to_gfn(page), 0);
+		if (rc < 0)
+			break;
+		set_page_private(page, rc + 1);
+		rc = 0;
+	}
+	mutex_unlock(&grab_lock);
+
+	return rc ? rc : len;
+}
+
+static void grant_range_show(struct seq_file *m, grant_ref_t first,
+			     grant_ref_t last, bool more)
+{
+	if (first == last)
+		seq_printf(m, "%u", first);
+	else
+		seq_printf(m, "%u-%u", first, last);
+	seq_putc(m, more ? ',' : '\n');
+}
+
+/* The held pages' references in grab order, consecutive ones as a range. */
+static int grant_show(struct seq_file *m, void *unused)
+{
+	grant_ref_t first = 0, last = 0;
+	bool open = false;
+	struct page *page;
+
+	mutex_lock(&grab_lock);
+	list_for_each_entry_reverse(page, &held_list, lru) {
+		grant_ref_t ref = page_gref(page);
+
+		if (!page_granted(page))
+			continue;
+		if (open && ref == last + 1) {
+			last = ref;
+			continue;
+		}
+		if (open)
+			grant_range_show(m, first, last, true);
+		first = ref;
+		last = ref;
+		open = true;
+	}
+	if (open)
+		grant_range_show(m, first, last, false);
+	else
+		seq_putc(m, '\n');
+	mutex_unlock(&grab_lock);
+	return 0;
+}
+
+static int grant_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, grant_show, NULL);
+}
+
 static int status_show(struct seq_file *m, void *unused)
 {
 	mutex_lock(&grab_lock);
@@ -145,6 +245,15 @@ DEFINE_SHOW_ATTRIBUTE(status);
 static const struct file_operations grab_fops = {
 	.owner = THIS_MODULE,
 	.write = grab_write,
+};
+
+static const struct file_operations grant_fops = {
+	.owner = THIS_MODULE,
+	.write = grant_write,
+	.open = grant_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
 };
 
 static const struct file_operations release_fops = {
@@ -161,6 +270,7 @@ static int __init grab_init(void)
 	debugfs_create_file("grab", 0200, grab_dir, NULL, &grab_fops);
 	debugfs_create_file("release", 0200, grab_dir, NULL, &release_fops);
 	debugfs_create_file("status", 0444, grab_dir, NULL, &status_fops);
+	debugfs_create_file("grant", 0600, grab_dir, NULL, &grant_fops);
 	return 0;
 }
 
