@@ -24,7 +24,7 @@ cross_prefix() {
 # Options beyond defconfig each build turns on (code the series changes)
 extra_config() {
 	case $1 in
-	arm64) echo "CONFIG_LLC_COLORING=y" ;;
+	arm64) printf '%s\n' CONFIG_EXPERT=y CONFIG_LLC_COLORING=y ;;
 	x86-options) printf '%s\n' CONFIG_UNSUPPORTED=y CONFIG_MEM_SHARING=y CONFIG_MEM_PAGING=y ;;
 	esac
 }
