@@ -78,6 +78,9 @@ while [ $c -le "$cycles" ]; do
 		check "cycle $c: the restart is refused with libxl's message in xl's log" \
 			wait_for 60 grep -q 'not started again' /var/log/xen/xl-rb.log
 		grep 'not started again' /var/log/xen/xl-rb.log | tail -n 1
+		# libxl destroys the domain it made for the refused restart
+		check "cycle $c: no new instance runs" \
+			wait_for 30 sh -c '! xl domid rb >/dev/null 2>&1'
 		new=$(xl domid rb 2>/dev/null)
 	else
 		# the mapping goes while xl waits: the restart goes ahead
