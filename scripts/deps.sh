@@ -11,6 +11,7 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils git pyth
 	qemu-system-x86 busybox-static ccache imagemagick socat gnuplot-nox
 	libdrm-tests libdrm-dev
 	libsystemd-dev lintian rsync debhelper abigail-tools
+	tcl patch libdbi-perl
 	${EXTRA_PKGS:-}"
 
 missing=$(for p in $PKGS; do
