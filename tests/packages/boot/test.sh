@@ -20,6 +20,9 @@ check "bochs-drm (a packaged module) bound to the display" \
 check "xen-ttm-dma32 (a packaged module) loaded" grep -q '^xen_ttm_dma32 ' /proc/modules
 check "the modules are the packaged kernel's" \
 	test -f "/lib/modules/$(uname -r)/kernel/drivers/xen/xen-ttm-dma32.ko"
+check "the pools' statistics are in debugfs" test -r /sys/kernel/debug/xen_contig_pool/pages
+check "but not the switch that turns pooling off (a tuning option, XEN_DEBUG_FS)" \
+	test ! -e /sys/kernel/debug/xen_contig_pool/enabled
 
 free_before=$(xl_info_field free_memory)
 low_free_before=$(xl_info_field dma32_free_memory)
