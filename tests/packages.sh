@@ -137,13 +137,16 @@ pkg_step "dpkg --root installs every package into a fresh root" install_root || 
 pkg_step "images from the installed root (build/deb/img)" images || exit 1
 echo "INFO: packages: kernel $rel, Xen $xenver"
 
+# Whether the packaged kernel has Xen's debugfs tuning options (the test
+# bed's kernel in make test does, the host configuration does not)
+xen_debug_fs=$(grep -c '^CONFIG_XEN_DEBUG_FS=y' "$ROOT/boot/config-$rel")
 boot() {
 	if [ "$(left)" -le 0 ]; then
 		echo "FAIL: pkg-$(basename "$1"): over budget (TEST_BUDGET spent before it started)"
 		return 1
 	fi
 	env TIMEOUT_CAP="$(left)" XEN="$IMG/xen" BZIMAGE="$ROOT/boot/vmlinuz-$rel" INITRD="$IMG/dom0-initrd.gz" \
-		SCENARIO_PREFIX=pkg- SCENARIO_DOM0_ARGS="xtest.xen=release pkg.kernel=$rel pkg.xen=$xenver" \
+		SCENARIO_PREFIX=pkg- SCENARIO_DOM0_ARGS="xtest.xen=release pkg.kernel=$rel pkg.xen=$xenver pkg.xen_debug_fs=$xen_debug_fs" \
 		"$TOP/tests/run-scenario.sh" "$1"
 }
 rc=0

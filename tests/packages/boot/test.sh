@@ -21,8 +21,14 @@ check "xen-ttm-dma32 (a packaged module) loaded" grep -q '^xen_ttm_dma32 ' /proc
 check "the modules are the packaged kernel's" \
 	test -f "/lib/modules/$(uname -r)/kernel/drivers/xen/xen-ttm-dma32.ko"
 check "the pools' statistics are in debugfs" test -r /sys/kernel/debug/xen_contig_pool/pages
-check "but not the switch that turns pooling off (a tuning option, XEN_DEBUG_FS)" \
-	test ! -e /sys/kernel/debug/xen_contig_pool/enabled
+# The switch that turns pooling off is one of Xen's debugfs tuning options
+if [ "$(arg pkg.xen_debug_fs)" = 1 ]; then
+	check "the switch that turns pooling off is there (XEN_DEBUG_FS=y)" \
+		test -e /sys/kernel/debug/xen_contig_pool/enabled
+else
+	check "no switch that turns pooling off (XEN_DEBUG_FS unset, as in the host configuration)" \
+		test ! -e /sys/kernel/debug/xen_contig_pool/enabled
+fi
 
 free_before=$(xl_info_field free_memory)
 low_free_before=$(xl_info_field dma32_free_memory)

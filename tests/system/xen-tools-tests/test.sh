@@ -8,6 +8,8 @@
 #                    QEMU TCG gives Xen no hardware virtualisation)
 #   test-cpu-policy  CPUID/MSR policy serialisation (pure library test)
 #   test-paging-mempool  HVM/HAP only: skips here
+#   testidl          libxl's IDL test: every libxl type, filled at random,
+#                    to JSON and back gives the same JSON (it aborts if not)
 # Not run: test-tsx, whose checks are of the CPU: under QEMU TCG it finds
 # "Host reports no RTM, but appears available" (TCG's XBEGIN aborts although
 # CPUID offers no RTM) and "HVM available, but neither HAP nor Shadow";
@@ -19,6 +21,15 @@
 . ../lib.sh
 
 bin=$(dirname "$(command -v test-xenstore 2>/dev/null || find / -name test-xenstore -type f 2>/dev/null | head -n1)")
+# testidl prints each type's JSON before its round trip: the types done
+out=$("$bin/testidl" 2>&1)
+rc=$?
+types=$(echo "$out" | grep -c '^libxl_[a-z0-9_]*: ')
+check_eq "testidl: every libxl type's JSON round trip (rc)" 0 "$rc"
+check "testidl: the round trips ran (libxl_dominfo, libxl_domain_build_info, ...: $types types)" \
+	sh -c 'echo "$1" | grep -q "^libxl_dominfo: " && echo "$1" | grep -q "^libxl_domain_build_info: "' - "$out"
+[ $rc -eq 0 ] || echo "$out" | tail -n 5
+
 for t in test-xenstore test-resource test-cpu-policy test-paging-mempool; do
 	if [ ! -x "$bin/$t" ]; then
 		fail "$t is installed" "not found"
