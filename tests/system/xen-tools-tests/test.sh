@@ -22,13 +22,14 @@
 
 bin=$(dirname "$(command -v test-xenstore 2>/dev/null || find / -name test-xenstore -type f 2>/dev/null | head -n1)")
 # testidl prints each type's JSON before its round trip: the types done
-out=$("$bin/testidl" 2>&1)
+"$bin/testidl" >/tmp/testidl.out 2>&1
 rc=$?
-types=$(echo "$out" | grep -c '^libxl_[a-z0-9_]*: ')
+types=$(grep -c '^libxl_[a-z0-9_]*: ' /tmp/testidl.out)
 check_eq "testidl: every libxl type's JSON round trip (rc)" 0 "$rc"
 check "testidl: the round trips ran (libxl_dominfo, libxl_domain_build_info, ...: $types types)" \
-	sh -c 'echo "$1" | grep -q "^libxl_dominfo: " && echo "$1" | grep -q "^libxl_domain_build_info: "' - "$out"
-[ $rc -eq 0 ] || echo "$out" | tail -n 5
+	sh -c 'grep -q "^libxl_dominfo: " /tmp/testidl.out && grep -q "^libxl_domain_build_info: " /tmp/testidl.out'
+[ $rc -eq 0 ] || tail -n 5 /tmp/testidl.out
+rm -f /tmp/testidl.out
 
 for t in test-xenstore test-resource test-cpu-policy test-paging-mempool; do
 	if [ ! -x "$bin/$t" ]; then
